@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { RpcParams } from '../rpc/params.js';
+
+/** Who called: resolved from the verified AccessKey. Every query is scoped to `accountId`. */
+export interface Caller {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  readonly keyKind: 'long_term' | 'sts';
+  readonly admin: boolean;
+}
+
+export interface RequestInfo {
+  readonly requestId: string;
+  /** decisions §1: from a Host of the form `actiontrail.<region>.…`, else the home region. */
+  readonly region: string;
+  readonly host: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+}
+
+/** What every Action and background task may use; built once in app.ts. */
+export interface AppServices {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface ActionContext {
+  readonly params: RpcParams;
+  readonly caller: Caller;
+  readonly request: RequestInfo;
+  readonly services: AppServices;
+}
+
+/** The body fields of a success answer; the gateway adds `RequestId`. */
+export type ActionResult = Record<string, unknown>;
+
+export interface ActionDefinition {
+  /** The wire Action name, e.g. `ListDeliveryHistoryJobs`. */
+  readonly name: string;
+  /** ActionTrail's eventRW for the self-audit record. */
+  readonly eventRW: 'Read' | 'Write';
+  handle(ctx: ActionContext): Promise<ActionResult>;
+}

@@ -1,0 +1,21 @@
+import { listDeliveryJobs } from '../../domain/delivery-jobs/list-delivery-jobs.js';
+import { readInteger } from '../rpc/params.js';
+import type { ActionDefinition } from './action.js';
+import { deliveryJobToWire } from './delivery-job.wire.js';
+
+/** ListDeliveryHistoryJobs (seed document): PageNumber ≥ 1 (default 1), PageSize 1–100 (20). */
+export const listDeliveryHistoryJobs: ActionDefinition = {
+  name: 'ListDeliveryHistoryJobs',
+  eventRW: 'Read',
+  async handle({ params, caller, services }) {
+    const pageNumber = readInteger(params, 'PageNumber', { min: 1, default: 1 });
+    const pageSize = readInteger(params, 'PageSize', { min: 1, max: 100, default: 20 });
+    const page = await listDeliveryJobs(services.db, caller.accountId, { pageNumber, pageSize });
+    return {
+      TotalCount: page.totalCount,
+      PageSize: pageSize,
+      PageNumber: pageNumber,
+      DeliveryHistoryJobs: page.jobs.map(deliveryJobToWire),
+    };
+  },
+};

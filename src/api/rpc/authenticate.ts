@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { findAccessKey } from '../../db/repositories/access-keys.repository.js';
+import { rememberNonce } from '../../db/repositories/nonces.repository.js';
+import type { Database } from '../../db/schema.js';
+import { checkSecurityToken } from '../../domain/accounts/security-token.js';
+import { ApiError, errors } from '../../errors/api-error.js';
+import type { Caller } from '../actions/action.js';
+import {
+  type ParsedSignature,
+  type RawRequest,
+  type SignatureFailure,
+  checkTimestamp,
+  parseSignedRequest,
+  verifySignature,
+} from '../signature/index.js';
+
+export interface AuthSettings {
+  readonly db: Kysely<Database>;
+  readonly now: number;
+  readonly maxSkewMs: number;
+  readonly nonceWindowMs: number;
+}
+
+export interface Authenticated {
+  caller: Caller;
+  signature: ParsedSignature;
+}
+
+function toApiError(f: SignatureFailure): ApiError {
+  if (f.code === 'MissingParameter' && f.parameter) return errors.missingParameter(f.parameter);
+  return new ApiError(f.code, f.message);
+}
+
+/**
+ * The order of checks (decisions §1, openapi-protocol.md §8): shape of the signature, timestamp,
+ * key, signature, security token, and only then the nonce, so a request that fails earlier
+ * does not burn its nonce. The nonce is recorded in the same statement that checks it.
+ */
+export async function authenticate(req: RawRequest, s: AuthSettings): Promise<Authenticated> {
+  const parsed = parseSignedRequest(req);
+  if (!parsed.ok) throw toApiError(parsed);
+  const late = checkTimestamp(parsed.timestamp, s.now, s.maxSkewMs);
+  if (late) throw toApiError(late);
+
+  const key = await findAccessKey(s.db, parsed.accessKeyId);
+  if (!key) throw new ApiError('InvalidAccessKeyId.NotFound');
+  if (key.status !== 'Active') throw new ApiError('InvalidAccessKeyId.Inactive');
+
+  const mismatch = verifySignature(parsed, key.secret);
+  if (mismatch) throw toApiError(mismatch);
+
+  const tokenProblem = checkSecurityToken(key, parsed.securityToken, s.now);
+  if (tokenProblem) throw new ApiError(tokenProblem);
+
+  const fresh = await rememberNonce(s.db, key.id, parsed.nonce, s.now, s.now - s.nonceWindowMs);
+  if (!fresh) throw new ApiError('SignatureNonceUsed');
+
+  return {
+    signature: parsed,
+    caller: {
+      accountId: key.account_id,
+      accessKeyId: key.id,
+      keyKind: key.kind,
+      admin: key.is_admin === 1,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppServices } from './api/actions/action.js';
+import { registerRpcGateway } from './api/rpc/gateway.js';
+import { sendError } from './api/rpc/render.js';
+import { ApiError } from './errors/api-error.js';
+import { toApiError } from './errors/to-api-error.js';
+import { newRequestId } from './lib/ids.js';
+
+/** Largest RPC body we read; ActionTrail requests are small (the ingest API has its own limit). */
+const RPC_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the HTTP app without listening (architecture lesson 6): main.ts listens, tests inject.
+ */
+export async function buildApp(services: AppServices): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    // Fastify's request log would print URLs, and v1 URLs carry the SecurityToken.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: RPC_BODY_LIMIT,
+    trustProxy: false,
+  });
+
+  // V3 signs the hash of the exact body bytes, so every body is kept raw; the gateway decodes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const requestId = newRequestId();
+    const apiError = toApiError(error, services.logger, requestId);
+    return sendError(reply, requestId, request.headers.host ?? '', apiError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, newRequestId(), request.headers.host ?? '', new ApiError('InvalidAction.NotFound')),
+  );
+
+  registerRpcGateway(app, services);
+  return app;
+}

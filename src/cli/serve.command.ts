@@ -1,0 +1,114 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { buildApp } from '../app.js';
+import type { Config } from '../config/config.js';
+import { acquireProcessLock } from '../db/dialects/process-lock.js';
+import { openDatabase } from '../db/open-database.js';
+import { purgeNonces } from '../db/repositories/nonces.repository.js';
+import type { NewAccessKey } from '../domain/accounts/access-keys.js';
+import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
+import { systemClock } from '../lib/clock.js';
+import { createLogger } from '../observability/logger.js';
+import { type CommonOptions, addCommonOptions, configFromOptions } from './common-options.js';
+
+interface ServeOptions extends CommonOptions {
+  host?: string;
+  port?: string;
+  region?: string;
+  regions?: string;
+  logLevel?: string;
+}
+
+/** Printed once on stderr, not through the logger, so the secret never enters the log stream. */
+function printBanner(config: Config, key: NewAccessKey, credentialsFile: string): void {
+  const line = '='.repeat(72);
+  process.stderr.write(
+    [
+      line,
+      ' opentrail: first start - an account and an AccessKey were created',
+      `   AccountId:       ${key.accountId}`,
+      `   AccessKeyId:     ${key.accessKeyId}`,
+      `   AccessKeySecret: ${key.accessKeySecret}`,
+      ` The secret is shown only this once. It is saved in ${credentialsFile} (mode 0600).`,
+      ` Endpoint: http://${config.host}:${config.port}`,
+      line,
+      '',
+    ].join('\n'),
+  );
+}
+
+function writeCredentials(file: string, key: NewAccessKey): void {
+  const text = [
+    '[default]',
+    `account_id = ${key.accountId}`,
+    `access_key_id = ${key.accessKeyId}`,
+    `access_key_secret = ${key.accessKeySecret}`,
+    '',
+  ].join('\n');
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+export function registerServeCommand(program: Command): void {
+  addCommonOptions(program.command('serve'))
+    .description('start the ActionTrail-compatible API server')
+    .option('-H, --host <host>', 'address to listen on (default 127.0.0.1, $OPENTRAIL_HOST)')
+    .option('-p, --port <port>', 'port to listen on; 0 picks a free one (default 8080, $OPENTRAIL_PORT)')
+    .option('--region <region>', 'home region (default cn-hangzhou, $OPENTRAIL_REGION)')
+    .option('--regions <list>', 'comma-separated region list ($OPENTRAIL_REGIONS)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+    .action(async (opts: ServeOptions) => {
+      const config = configFromOptions(opts, {
+        host: opts.host,
+        port: opts.port,
+        region: opts.region,
+        regions: opts.regions?.split(',').map((s) => s.trim()),
+        logLevel: opts.logLevel,
+      });
+      await serve(config);
+    });
+}
+
+export async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const releaseLock = acquireProcessLock(`${config.databasePath}.lock`);
+  const handle = await openDatabase(config).catch((e: unknown) => {
+    releaseLock();
+    throw e;
+  });
+  const clock = systemClock;
+  const boot = await bootstrapAccounts(handle, clock, config.bootstrap);
+  if (boot.generated) {
+    const file = path.join(config.dataDir, 'credentials');
+    writeCredentials(file, boot.generated);
+    printBanner(config, boot.generated, file);
+  }
+
+  const services = { config, db: handle.db, clock, logger };
+  const app = await buildApp(services);
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url: address, database: handle.location }, 'listening');
+
+  const window = config.auth.nonceWindowSeconds * 1000;
+  const purge = setInterval(() => {
+    purgeNonces(handle.db, clock.now() - window, 10_000).catch((err: unknown) =>
+      logger.warn({ err }, 'nonce purge failed'),
+    );
+  }, 60_000);
+  purge.unref();
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(purge);
+    await app.close();
+    await handle.close();
+    releaseLock();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { PUBLIC_REGIONS, REGION_ID } from './regions.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The shape of a valid configuration. Keys are what a config file uses; the loader maps env
+ * variables and flags onto them. Defaults live here and nowhere else.
+ */
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    dataDir: z.string().min(1).default('./data'),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    region: z.string().regex(REGION_ID, 'must look like a region id, e.g. cn-hangzhou').default('cn-hangzhou'),
+    regions: z
+      .array(z.string().regex(REGION_ID, 'must look like a region id, e.g. cn-hangzhou'))
+      .min(1)
+      .default([...PUBLIC_REGIONS]),
+    auth: z
+      .object({
+        /** Accepted clock difference for Timestamp / x-acs-date (decisions §1: 15 min). */
+        maxSkewSeconds: z.coerce.number().int().min(1).default(900),
+        /** How long a used nonce is remembered; at least the skew, so a replay never slips through. */
+        nonceWindowSeconds: z.coerce.number().int().min(1).default(900),
+      })
+      .prefault({}),
+    bootstrap: z
+      .object({
+        accountId: z.string().regex(/^\d{1,32}$/, 'must be digits').optional(),
+        accessKeyId: z.string().regex(KEY_ID, 'must be 1-64 characters of [A-Za-z0-9._-]').optional(),
+        accessKeySecret: z.string().min(1).max(128).optional(),
+      })
+      .prefault({})
+      .refine((b) => (b.accessKeyId === undefined) === (b.accessKeySecret === undefined), {
+        message:
+          'accessKeyId and accessKeySecret must be given together (OPENTRAIL_ACCESS_KEY_ID / OPENTRAIL_ACCESS_KEY_SECRET)',
+      }),
+  })
+  .refine((c) => c.regions.includes(c.region), {
+    path: ['region'],
+    message: 'the home region must be one of the configured regions',
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema>> & {
+  /** Where the SQLite database lives (derived from dataDir). */
+  readonly databasePath: string;
+};

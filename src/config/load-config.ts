@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Config, configSchema } from './config.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Env variable → config key path. */
+const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
+  ['OPENTRAIL_HOST', ['host'], 'string'],
+  ['OPENTRAIL_PORT', ['port'], 'string'],
+  ['OPENTRAIL_DATA_DIR', ['dataDir'], 'string'],
+  ['OPENTRAIL_LOG_LEVEL', ['logLevel'], 'string'],
+  ['OPENTRAIL_REGION', ['region'], 'string'],
+  ['OPENTRAIL_REGIONS', ['regions'], 'list'],
+  ['OPENTRAIL_ACCOUNT_ID', ['bootstrap', 'accountId'], 'string'],
+  ['OPENTRAIL_ACCESS_KEY_ID', ['bootstrap', 'accessKeyId'], 'string'],
+  ['OPENTRAIL_ACCESS_KEY_SECRET', ['bootstrap', 'accessKeySecret'], 'string'],
+];
+
+export interface LoadConfigInput {
+  env?: Env;
+  /** Values from command-line flags, already in config-key form (e.g. `{ port: '9000' }`). */
+  flags?: Record<string, unknown>;
+  /** Path of an optional JSON config file; defaults to OPENTRAIL_CONFIG. */
+  file?: string;
+  cwd?: string;
+}
+
+type Tree = Record<string, unknown>;
+
+function setPath(target: Tree, keys: string[], value: unknown): void {
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+    node = node[k] as Tree;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function mergeDeep(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object'
+        ? mergeDeep(prev as Tree, v as Tree)
+        : v;
+  }
+  return out;
+}
+
+function readConfigFile(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error('the top level must be a JSON object');
+    }
+    return parsed as Tree;
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function fromEnv(env: Env): Tree {
+  const out: Tree = {};
+  for (const [name, keys, kind] of ENV_KEYS) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    setPath(out, keys, kind === 'list' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw);
+  }
+  return out;
+}
+
+/**
+ * Builds the configuration once: defaults ← config file ← environment ← flags. Validates it,
+ * names the bad key in the error, and returns a frozen object that is passed to whoever needs it.
+ */
+export function loadConfig(input: LoadConfigInput = {}): Config {
+  const env = input.env ?? process.env;
+  const cwd = input.cwd ?? process.cwd();
+  const file = input.file ?? env.OPENTRAIL_CONFIG;
+  let raw: Tree = {};
+  if (file) raw = mergeDeep(raw, readConfigFile(path.resolve(cwd, file)));
+  raw = mergeDeep(raw, fromEnv(env));
+  raw = mergeDeep(raw, input.flags ?? {});
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(root)';
+      const envName = ENV_KEYS.find(([, keys]) => keys.join('.') === key)?.[0];
+      return `  ${key}${envName ? ` (${envName})` : ''}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const dataDir = path.resolve(cwd, result.data.dataDir);
+  return deepFreeze({
+    ...result.data,
+    dataDir,
+    databasePath: path.join(dataDir, 'opentrail.db'),
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

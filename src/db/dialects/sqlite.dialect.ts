@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import type { DatabaseDialect } from './dialect.js';
+
+export const sqliteDialect: DatabaseDialect = {
+  name: 'sqlite',
+  capabilities: { skipLocked: false, concurrentWriters: false, listenNotify: false },
+  autoIncrementIdType: 'integer',
+  withExclusiveLock(db, _name, fn) {
+    // SQLite has one writer: BEGIN IMMEDIATE takes the write lock up front, so a second process
+    // doing the same first-start work waits (busy_timeout) and then sees the first one's rows.
+    // Holding the one connection keeps other queries of this process out of the transaction.
+    return db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        const out = await fn(conn);
+        await sql`COMMIT`.execute(conn);
+        return out;
+      } catch (e) {
+        await sql`ROLLBACK`.execute(conn);
+        throw e;
+      }
+    });
+  },
+};
+
+export interface SqliteHandle {
+  db: Kysely<Database>;
+  raw: BetterSqlite3.Database;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file. WAL lets readers (CLI, tests, a second engine
+ * thread) work beside the server; synchronous=NORMAL in WAL mode keeps every committed
+ * transaction across a process crash (kill -9); only an OS crash or power loss can drop the
+ * last commits. docs/configuration.md says so.
+ */
+export function openSqlite(file: string): SqliteHandle {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, raw };
+}

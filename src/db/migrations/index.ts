@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseDialect } from '../dialects/dialect.js';
+import * as m0001 from './0001-initial.js';
+
+export interface MigrationStep {
+  up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
+}
+
+/**
+ * Every migration, in order, listed in code so builds and `npx` installs never scan the file
+ * system (architecture lesson 7). Names are permanent: never rename or reorder one.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [['0001-initial', m0001]];

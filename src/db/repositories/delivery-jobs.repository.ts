@@ -1,0 +1,58 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, DeliveryJobRegionsTable, DeliveryJobsTable } from '../schema.js';
+
+export type DeliveryJobRow = Selectable<DeliveryJobsTable>;
+export type DeliveryJobRegionRow = Selectable<DeliveryJobRegionsTable>;
+
+/** Inserts a job and its region rows; returns the new JobId. */
+export async function insertDeliveryJob(
+  db: Kysely<Database>,
+  job: Insertable<DeliveryJobsTable>,
+  regions: ReadonlyArray<Omit<DeliveryJobRegionRow, 'job_id'>>,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('delivery_jobs')
+      .values(job)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const jobId = Number(id);
+    if (regions.length > 0) {
+      await trx
+        .insertInto('delivery_job_regions')
+        .values(regions.map((r) => ({ ...r, job_id: jobId })))
+        .execute();
+    }
+    return jobId;
+  });
+}
+
+/** The number of an account's jobs that have not been deleted. */
+export async function countDeliveryJobs(db: Kysely<Database>, accountId: string): Promise<number> {
+  const row = await db
+    .selectFrom('delivery_jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page of an account's jobs, newest first, ties by JobId descending. */
+export async function listDeliveryJobsPage(
+  db: Kysely<Database>,
+  accountId: string,
+  limit: number,
+  offset: number,
+): Promise<DeliveryJobRow[]> {
+  return db
+    .selectFrom('delivery_jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}

@@ -1,0 +1,39 @@
+import { ERROR_CATALOG, type ErrorCode, formatMessage } from './catalog.js';
+
+/**
+ * The one error type that reaches a client. Its status always comes from the catalog; the
+ * message defaults to the catalog's wording. Anything else thrown becomes InternalError at the
+ * gateway, with the cause logged and never sent.
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CATALOG[code].message, options);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+  }
+}
+
+/** Factories for the codes whose message takes arguments, so call sites stay one line. */
+export const errors = {
+  missingParameter: (name: string) =>
+    new ApiError('MissingParameter', formatMessage(ERROR_CATALOG.MissingParameter.message, [name])),
+  invalidParameter: (name: string, rule?: string) =>
+    new ApiError(
+      'InvalidParameter',
+      formatMessage(ERROR_CATALOG.InvalidParameter.message, [name]) + (rule ? ` ${rule}` : ''),
+    ),
+  unsupportedOperation: (action: string) =>
+    new ApiError(
+      'UnsupportedOperation',
+      formatMessage(ERROR_CATALOG.UnsupportedOperation.message, [action]),
+    ),
+  of: (code: ErrorCode, message?: string) => new ApiError(code, message),
+};
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}

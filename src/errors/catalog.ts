@@ -1,0 +1,71 @@
+/**
+ * Every error code opentrail can answer with, its HTTP status and its default message.
+ * Statuses and wording follow Alibaba's published tables and real responses
+ * (reference: openapi-protocol.md §6.2, actiontrail-api.md §6, decisions.md §1).
+ * Nothing else in the code base may invent a status for a code.
+ */
+export const ERROR_CATALOG = {
+  // Protocol and authentication
+  MissingParameter: {
+    status: 400,
+    message: 'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
+  },
+  InvalidParameter: { status: 400, message: 'The specified parameter "{0}" is not valid.' },
+  InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
+  'InvalidAction.NotFound': {
+    status: 404,
+    message: 'Specified api is not found, please check your url and method.',
+  },
+  UnsupportedOperation: {
+    status: 400,
+    message: 'The operation "{0}" is not supported by opentrail yet.',
+  },
+  'InvalidAccessKeyId.NotFound': { status: 404, message: 'Specified access key is not found.' },
+  'InvalidAccessKeyId.Inactive': { status: 400, message: 'Specified access key is disabled.' },
+  SignatureDoesNotMatch: {
+    status: 400,
+    message: 'Specified signature is not matched with our calculation.',
+  },
+  IncompleteSignature: {
+    status: 400,
+    message: 'The request signature does not conform to Aliyun standards.',
+  },
+  'InvalidTimeStamp.Format': {
+    status: 400,
+    message: 'Specified time stamp or date value is not well formatted.',
+  },
+  'InvalidTimeStamp.Expired': {
+    status: 400,
+    message: 'Specified time stamp or date value is expired.',
+  },
+  SignatureNonceUsed: { status: 400, message: 'Specified signature nonce was used already.' },
+  MissingSecurityToken: {
+    status: 400,
+    message: 'The security token is required for the temporary access key.',
+  },
+  'InvalidSecurityToken.Expired': { status: 400, message: 'Specified SecurityToken is expired.' },
+  'InvalidSecurityToken.Malformed': {
+    status: 400,
+    message: 'Specified SecurityToken is malformed.',
+  },
+  'InvalidSecurityToken.MismatchWithAccessKey': {
+    status: 400,
+    message: 'Specified SecurityToken mismatch with the AccessKey.',
+  },
+  RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
+  InternalError: {
+    status: 500,
+    message: 'The request processing has failed due to some unknown error, exception or failure.',
+  },
+  ServiceUnavailable: {
+    status: 503,
+    message: 'The service is unavailable. Please try again later.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Fills `{0}`, `{1}` … in a catalog message. */
+export function formatMessage(template: string, args: readonly string[]): string {
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
+}

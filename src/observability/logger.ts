@@ -1,0 +1,28 @@
+import { type Logger, pino } from 'pino';
+
+/**
+ * Structured JSON logs on stdout. Secrets never reach a log line (decisions §2): we never log
+ * request URLs, headers or bodies, and these paths are redacted as a second line of defence.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'opentrail' },
+    redact: {
+      paths: [
+        'secret',
+        '*.secret',
+        'accessKeySecret',
+        '*.accessKeySecret',
+        'securityToken',
+        '*.securityToken',
+        'headers.authorization',
+        '*.headers.authorization',
+        '*.headers["x-acs-security-token"]',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export type { Logger };
