@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../src/api/actions/action.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
+import { type NewAccessKey, createAccessKey } from '../../src/domain/accounts/access-keys.js';
+import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
+import { type Clock, systemClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { freshDataDir } from './server-process.js';
+
+export interface TestApp {
+  /** `http://127.0.0.1:PORT` (pop-core endpoint). */
+  url: string;
+  /** `127.0.0.1:PORT` (openapi-client endpoint). */
+  host: string;
+  app: FastifyInstance;
+  handle: DatabaseHandle;
+  services: AppServices;
+  /** The first account's long-term key. */
+  key: NewAccessKey;
+  /** Another key; `newAccount: true` gives a second account. */
+  newKey(options?: Parameters<typeof createAccessKey>[2]): Promise<NewAccessKey>;
+  close(): Promise<void>;
+}
+
+/**
+ * The in-process app on a real SQLite file in a fresh temp directory, listening on a free
+ * loopback port so the official SDKs can talk to it. Integration tests use this.
+ */
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const dataDir = freshDataDir('opentrail-it-');
+  const config = loadConfig({ env: { OPENTRAIL_DATA_DIR: dataDir, ...options.env }, flags: { logLevel: 'silent' } });
+  const clock = options.clock ?? systemClock;
+  const handle = await openDatabase(config);
+  const boot = await bootstrapAccounts(handle, clock, {});
+  const services: AppServices = { config, db: handle.db, clock, logger: createLogger('silent') };
+  const app = await buildApp(services);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  if (!boot.generated) throw new Error('expected a generated key on a fresh database');
+  return {
+    url,
+    host: url.replace(/^http:\/\//, ''),
+    app,
+    handle,
+    services,
+    key: boot.generated,
+    newKey: (o = {}) => createAccessKey(handle.db, clock, o),
+    close: async () => {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
