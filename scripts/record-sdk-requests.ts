@@ -14,11 +14,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import OpenApi, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
-import RPCClient from '@alicloud/pop-core';
+import type OpenApiModule from '@alicloud/openapi-client';
+import type RPCClientClass from '@alicloud/pop-core';
 import type { RawRequest } from '../src/api/signature/index.js';
 
 export const DEFAULT_OUTPUT = fileURLToPath(
@@ -107,9 +108,18 @@ export interface SdkVariant {
   run(call: SdkCall): Promise<unknown>;
 }
 
-// openapi-client is CommonJS with `exports.default = Client`; from ESM the default import is the
-// whole exports object, hence `.default`.
-const OpenApiClient = OpenApi.default;
+// Both SDKs are CommonJS. They are loaded with require() because ESM interop differs between
+// runners: Node/tsx give `exports` as the default import, vitest gives `exports.default`.
+const require = createRequire(import.meta.url);
+const {
+  default: OpenApiClient,
+  Config,
+  OpenApiRequest,
+  Params,
+} = require('@alicloud/openapi-client') as typeof OpenApiModule;
+const RPCClient = require('@alicloud/pop-core') as typeof RPCClientClass;
+type Params = InstanceType<typeof Params>;
+type RPCClient = InstanceType<typeof RPCClient>;
 type OpenApiRuntime = Parameters<InstanceType<typeof OpenApiClient>['callApi']>[2];
 
 function openApiClient(call: SdkCall, extra: Record<string, string> = {}) {
@@ -151,80 +161,71 @@ function popCore(call: SdkCall): RPCClient {
 }
 
 const runtime = {} as OpenApiRuntime;
+
+const POP = '@alicloud/pop-core';
 const OPENAPI = '@alicloud/openapi-client';
 
+type Run = SdkVariant['run'];
+const variant = (name: string, sdk: SdkVariant['sdk'], scheme: 'v1' | 'v3', run: Run) => ({
+  name,
+  sdk,
+  scheme,
+  run,
+});
+
+/** callApi: V3 by default, v1 with `signatureAlgorithm: 'v2'`; params in query or form body. */
+function callApi(
+  method: 'GET' | 'POST',
+  where: 'query' | 'body',
+  extra: Record<string, string> = {},
+): Run {
+  return (c) =>
+    openApiClient(c, extra).callApi(
+      rpcParams(c, method),
+      new OpenApiRequest({ [where]: c.params }),
+      runtime,
+    );
+}
+
+/** doRPCRequest: always v1; common params in the query, business params in query or form body. */
+function doRPCRequest(method: 'GET' | 'POST', where: 'query' | 'body'): Run {
+  const request = (c: SdkCall) => new OpenApiRequest({ [where]: c.params });
+  return (c) =>
+    openApiClient(c).doRPCRequest(
+      c.action,
+      c.version,
+      'HTTPS',
+      method,
+      'AK',
+      'json',
+      request(c),
+      runtime,
+    );
+}
+
 export function sdkVariants(): SdkVariant[] {
-  const query = (c: SdkCall) => new OpenApiRequest({ query: c.params });
-  const form = (c: SdkCall) => new OpenApiRequest({ body: c.params });
+  const sm3 = { signatureAlgorithm: 'ACS3-HMAC-SM3' };
+  const v2 = { signatureAlgorithm: 'v2' };
   return [
-    {
-      name: 'pop-core GET',
-      sdk: '@alicloud/pop-core',
-      scheme: 'v1',
-      run: (c) => popCore(c).request(c.action, c.params, { method: 'GET' }),
-    },
-    {
-      name: 'pop-core POST',
-      sdk: '@alicloud/pop-core',
-      scheme: 'v1',
-      run: (c) => popCore(c).request(c.action, c.params, { method: 'POST' }),
-    },
-    {
-      name: 'openapi-client callApi (default)',
-      sdk: OPENAPI,
-      scheme: 'v3',
-      run: (c) => openApiClient(c).callApi(rpcParams(c, 'POST'), query(c), runtime),
-    },
-    {
-      name: 'openapi-client callApi form body',
-      sdk: OPENAPI,
-      scheme: 'v3',
-      run: (c) => openApiClient(c).callApi(rpcParams(c, 'POST'), form(c), runtime),
-    },
-    {
-      name: 'openapi-client callApi GET',
-      sdk: OPENAPI,
-      scheme: 'v3',
-      run: (c) => openApiClient(c).callApi(rpcParams(c, 'GET'), query(c), runtime),
-    },
-    {
-      name: 'openapi-client callApi ACS3-HMAC-SM3',
-      sdk: OPENAPI,
-      scheme: 'v3',
-      run: (c) =>
-        openApiClient(c, { signatureAlgorithm: 'ACS3-HMAC-SM3' }).callApi(
-          rpcParams(c, 'POST'),
-          query(c),
-          runtime,
-        ),
-    },
-    {
-      name: 'openapi-client callApi signatureAlgorithm=v2',
-      sdk: OPENAPI,
-      scheme: 'v1',
-      run: (c) =>
-        openApiClient(c, { signatureAlgorithm: 'v2' }).callApi(
-          rpcParams(c, 'POST'),
-          query(c),
-          runtime,
-        ),
-    },
-    ...(['POST', 'GET'] as const).map(
-      (method): SdkVariant => ({
-        name: `openapi-client doRPCRequest ${method}`,
-        sdk: OPENAPI,
-        scheme: 'v1',
-        run: (c) =>
-          openApiClient(c).doRPCRequest(c.action, c.version, 'HTTPS', method, 'AK', 'json', query(c), runtime),
-      }),
+    variant('pop-core GET', POP, 'v1', (c) =>
+      popCore(c).request(c.action, c.params, { method: 'GET' }),
     ),
-    {
-      name: 'openapi-client doRPCRequest form body',
-      sdk: OPENAPI,
-      scheme: 'v1',
-      run: (c) =>
-        openApiClient(c).doRPCRequest(c.action, c.version, 'HTTPS', 'POST', 'AK', 'json', form(c), runtime),
-    },
+    variant('pop-core POST', POP, 'v1', (c) =>
+      popCore(c).request(c.action, c.params, { method: 'POST' }),
+    ),
+    variant('openapi-client callApi (default)', OPENAPI, 'v3', callApi('POST', 'query')),
+    variant('openapi-client callApi form body', OPENAPI, 'v3', callApi('POST', 'body')),
+    variant('openapi-client callApi GET', OPENAPI, 'v3', callApi('GET', 'query')),
+    variant('openapi-client callApi ACS3-HMAC-SM3', OPENAPI, 'v3', callApi('POST', 'query', sm3)),
+    variant(
+      'openapi-client callApi signatureAlgorithm=v2',
+      OPENAPI,
+      'v1',
+      callApi('POST', 'query', v2),
+    ),
+    variant('openapi-client doRPCRequest POST', OPENAPI, 'v1', doRPCRequest('POST', 'query')),
+    variant('openapi-client doRPCRequest GET', OPENAPI, 'v1', doRPCRequest('GET', 'query')),
+    variant('openapi-client doRPCRequest form body', OPENAPI, 'v1', doRPCRequest('POST', 'body')),
   ];
 }
 
@@ -345,7 +346,7 @@ async function main(): Promise<void> {
   const server = await startCaptureServer();
   try {
     const lines = await recordRequests(server, sdkVariants(), RECORD_CASES);
-    writeFileSync(output, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    writeFileSync(output, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     for (const line of lines) console.log(`${line.scheme}  ${line.method.padEnd(4)} ${line.label}`);
     console.log(`${lines.length} requests recorded → ${output}`);
   } finally {

@@ -3,7 +3,7 @@ import { openDatabase } from '../db/open-database.js';
 import { createAccessKey, listKeys, setKeyEnabled } from '../domain/accounts/access-keys.js';
 import { systemClock } from '../lib/clock.js';
 import { formatIsoSeconds } from '../lib/time.js';
-import { type CommonOptions, addCommonOptions, configFromOptions } from './common-options.js';
+import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
 interface CreateOptions extends CommonOptions {
   account?: string;
@@ -14,7 +14,10 @@ interface CreateOptions extends CommonOptions {
   json?: boolean;
 }
 
-async function withDatabase<T>(opts: CommonOptions, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  opts: CommonOptions,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase(configFromOptions(opts));
   try {
     return await fn(handle);
@@ -25,8 +28,8 @@ async function withDatabase<T>(opts: CommonOptions, fn: (db: Awaited<ReturnType<
 
 function parseTtl(text: string): number {
   const ttl = Number(text);
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 43_200) {
-    throw new Error('--ttl must be whole seconds between 60 and 43200 (12 hours)');
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 43_200) {
+    throw new Error('--ttl must be whole seconds between 1 and 43200 (12 hours)');
   }
   return ttl;
 }
@@ -78,7 +81,8 @@ export function registerKeysCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(rows)}\n`);
         return;
       }
-      const header = 'ACCESS KEY ID                   ACCOUNT            KIND       STATUS    ADMIN  EXPIRES';
+      const header =
+        'ACCESS KEY ID                   ACCOUNT            KIND       STATUS    ADMIN  EXPIRES';
       const body = rows.map((k) =>
         [
           k.accessKeyId.padEnd(31),

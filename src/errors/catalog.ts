@@ -8,7 +8,8 @@ export const ERROR_CATALOG = {
   // Protocol and authentication
   MissingParameter: {
     status: 400,
-    message: 'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
+    message:
+      'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
   },
   InvalidParameter: { status: 400, message: 'The specified parameter "{0}" is not valid.' },
   InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },

@@ -10,4 +10,6 @@ export interface MigrationStep {
  * Every migration, in order, listed in code so builds and `npx` installs never scan the file
  * system (architecture lesson 7). Names are permanent: never rename or reorder one.
  */
-export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [['0001-initial', m0001]];
+export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
+  ['0001-initial', m0001],
+];
