@@ -42,6 +42,10 @@ export interface DeliveryJobsTable {
   account_id: string;
   trail_name: string;
   home_region: string;
+  /** The trail's scope when the job was created (a later UpdateTrail does not change a job). */
+  event_rw: Generated<string>;
+  regions_json: Generated<string>;
+  destinations_json: Generated<string>;
   /** Wire JobStatus: 0 initializing, 1 delivering, 2 complete, 3 failed. */
   job_status: number;
   /** Extension: Queued | Running | Succeeded | Failed | Stopped. */
@@ -59,7 +63,7 @@ export interface DeliveryJobsTable {
   deleted_at: number | null;
   stop_reason: string | null;
   last_error: string | null;
-  attempts: number;
+  attempts: Generated<number>;
   run_at: number;
   locked_by: string | null;
   lease_expires_at: number | null;
@@ -67,16 +71,35 @@ export interface DeliveryJobsTable {
   finished_at: number | null;
 }
 
-/** Per-region progress of a job; GetDeliveryHistoryJob's `Status[]`. */
-export interface DeliveryJobRegionsTable {
+/** Progress per (region, destination); GetDeliveryHistoryJob's `Status[]` aggregates it. */
+export interface DeliveryJobProgressTable {
   job_id: number;
   region: string;
+  destination: string;
   status: number;
-  checkpoint_seq: number | null;
-  delivered_count: number;
+  checkpoint_seq: Generated<number>;
+  delivered_count: Generated<number>;
+  next_batch_no: Generated<number>;
+  failures: Generated<number>;
   error_code: string | null;
   error_message: string | null;
   updated_at: number;
+}
+
+/** A planned batch (decisions §6): the events of one 5-minute bucket within a sequence range. */
+export interface DeliveryBatchesTable {
+  job_id: number;
+  region: string;
+  destination: string;
+  batch_no: number;
+  chunk_end_seq: number;
+  bucket_start: number;
+  first_seq: number;
+  last_seq: number;
+  event_count: number;
+  object_name: string;
+  acked: Generated<number>;
+  created_at: number;
 }
 
 export interface Database {
@@ -84,5 +107,6 @@ export interface Database {
   access_keys: AccessKeysTable;
   used_nonces: UsedNoncesTable;
   delivery_jobs: DeliveryJobsTable;
-  delivery_job_regions: DeliveryJobRegionsTable;
+  delivery_job_progress: DeliveryJobProgressTable;
+  delivery_batches: DeliveryBatchesTable;
 }

@@ -36,7 +36,6 @@ async function seedJobs(db: DatabaseHandle['db'], accountId: string, count: numb
           window_start: created - 90 * DAY,
           window_end: created + 5 * 60_000,
           cutoff_seq: null,
-          attempts: 0,
           run_at: created,
         },
         [],

@@ -45,6 +45,9 @@ export async function up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise
     .addColumn('account_id', 'varchar(64)', (c) => c.notNull().references('accounts.id'))
     .addColumn('trail_name', 'varchar(64)', (c) => c.notNull())
     .addColumn('home_region', 'varchar(64)', (c) => c.notNull())
+    .addColumn('event_rw', 'varchar(8)', (c) => c.notNull().defaultTo('All'))
+    .addColumn('regions_json', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('destinations_json', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('job_status', 'integer', (c) => c.notNull())
     .addColumn('state', 'varchar(16)', (c) => c.notNull())
     .addColumn('client_token', 'varchar(64)')
@@ -83,18 +86,44 @@ export async function up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise
     .columns(['account_id', 'client_token'])
     .execute();
 
+  // Progress per (region, destination): the checkpoint is the last sequence whose batches are
+  // all acknowledged (decisions §6).
   await db.schema
-    .createTable('delivery_job_regions')
+    .createTable('delivery_job_progress')
     .addColumn('job_id', 'bigint', (c) =>
       c.notNull().references('delivery_jobs.id').onDelete('cascade'),
     )
     .addColumn('region', 'varchar(64)', (c) => c.notNull())
+    .addColumn('destination', 'varchar(16)', (c) => c.notNull())
     .addColumn('status', 'integer', (c) => c.notNull())
-    .addColumn('checkpoint_seq', 'bigint')
+    .addColumn('checkpoint_seq', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('delivered_count', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_batch_no', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('error_code', 'varchar(128)')
     .addColumn('error_message', 'text')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('delivery_job_regions_pk', ['job_id', 'region'])
+    .addPrimaryKeyConstraint('delivery_job_progress_pk', ['job_id', 'region', 'destination'])
+    .execute();
+
+  // Planned batches: persisted before they are sent, so a crash re-sends exactly the same events
+  // under the same name (decisions §6).
+  await db.schema
+    .createTable('delivery_batches')
+    .addColumn('job_id', 'bigint', (c) =>
+      c.notNull().references('delivery_jobs.id').onDelete('cascade'),
+    )
+    .addColumn('region', 'varchar(64)', (c) => c.notNull())
+    .addColumn('destination', 'varchar(16)', (c) => c.notNull())
+    .addColumn('batch_no', 'integer', (c) => c.notNull())
+    .addColumn('chunk_end_seq', 'bigint', (c) => c.notNull())
+    .addColumn('bucket_start', 'bigint', (c) => c.notNull())
+    .addColumn('first_seq', 'bigint', (c) => c.notNull())
+    .addColumn('last_seq', 'bigint', (c) => c.notNull())
+    .addColumn('event_count', 'integer', (c) => c.notNull())
+    .addColumn('object_name', 'text', (c) => c.notNull())
+    .addColumn('acked', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('delivery_batches_pk', ['job_id', 'region', 'destination', 'batch_no'])
     .execute();
 }

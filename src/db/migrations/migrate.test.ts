@@ -23,7 +23,8 @@ describe('migrations', () => {
         'access_keys',
         'used_nonces',
         'delivery_jobs',
-        'delivery_job_regions',
+        'delivery_job_progress',
+        'delivery_batches',
       ]),
     );
     await first.close();

@@ -1,14 +1,14 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, DeliveryJobRegionsTable, DeliveryJobsTable } from '../schema.js';
+import type { Database, DeliveryJobProgressTable, DeliveryJobsTable } from '../schema.js';
 
 export type DeliveryJobRow = Selectable<DeliveryJobsTable>;
-export type DeliveryJobRegionRow = Selectable<DeliveryJobRegionsTable>;
+export type DeliveryJobProgressRow = Selectable<DeliveryJobProgressTable>;
 
-/** Inserts a job and its region rows; returns the new JobId. */
+/** Inserts a job and its progress rows (one per region and destination); returns the JobId. */
 export async function insertDeliveryJob(
   db: Kysely<Database>,
   job: Insertable<DeliveryJobsTable>,
-  regions: ReadonlyArray<Omit<DeliveryJobRegionRow, 'job_id'>>,
+  progress: ReadonlyArray<Omit<Insertable<DeliveryJobProgressTable>, 'job_id'>>,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
@@ -17,10 +17,10 @@ export async function insertDeliveryJob(
       .returning('id')
       .executeTakeFirstOrThrow();
     const jobId = Number(id);
-    if (regions.length > 0) {
+    if (progress.length > 0) {
       await trx
-        .insertInto('delivery_job_regions')
-        .values(regions.map((r) => ({ ...r, job_id: jobId })))
+        .insertInto('delivery_job_progress')
+        .values(progress.map((p) => ({ ...p, job_id: jobId })))
         .execute();
     }
     return jobId;
