@@ -1,0 +1,177 @@
+import { type Insertable, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
+import type { Database, DeliveryBatchesTable, DeliveryJobProgressTable } from '../schema.js';
+
+export type ProgressRow = Selectable<DeliveryJobProgressTable>;
+export type BatchRow = Selectable<DeliveryBatchesTable>;
+
+/** Identifies one (job, region, destination) stream of batches. */
+export interface StreamKey {
+  jobId: number;
+  region: string;
+  destination: string;
+}
+
+/** `owner` still holds the job and it has not been deleted: the guard on every engine write. */
+function ownedBy(jobId: number, owner: string) {
+  return sql<SqlBool>`exists (select 1 from delivery_jobs where id = ${jobId} and locked_by = ${owner} and deleted_at is null)`;
+}
+
+export async function listProgress(db: Kysely<Database>, jobId: number): Promise<ProgressRow[]> {
+  return db
+    .selectFrom('delivery_job_progress')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .orderBy('region')
+    .orderBy('destination')
+    .execute();
+}
+
+export async function listUnackedBatches(
+  db: Kysely<Database>,
+  key: StreamKey,
+): Promise<BatchRow[]> {
+  return db
+    .selectFrom('delivery_batches')
+    .selectAll()
+    .where('job_id', '=', key.jobId)
+    .where('region', '=', key.region)
+    .where('destination', '=', key.destination)
+    .where('acked', '=', 0)
+    .orderBy('batch_no')
+    .execute();
+}
+
+/** Persists the batches of one chunk before any is sent; false when the lease is gone. */
+export async function planBatches(
+  db: Kysely<Database>,
+  key: StreamKey,
+  owner: string,
+  batches: ReadonlyArray<Insertable<DeliveryBatchesTable>>,
+  now: number,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('delivery_job_progress')
+      .set((eb) => ({
+        status: 1,
+        next_batch_no: eb('next_batch_no', '+', batches.length),
+        updated_at: now,
+      }))
+      .where('job_id', '=', key.jobId)
+      .where('region', '=', key.region)
+      .where('destination', '=', key.destination)
+      .where(ownedBy(key.jobId, owner))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    if (batches.length > 0)
+      await trx
+        .insertInto('delivery_batches')
+        .values([...batches])
+        .execute();
+    return true;
+  });
+}
+
+export async function markBatchAcked(
+  db: Kysely<Database>,
+  key: StreamKey,
+  batchNo: number,
+  owner: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_batches')
+    .set({ acked: 1 })
+    .where('job_id', '=', key.jobId)
+    .where('region', '=', key.region)
+    .where('destination', '=', key.destination)
+    .where('batch_no', '=', batchNo)
+    .where(ownedBy(key.jobId, owner))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Every batch of the chunk is acknowledged: move the checkpoint to the chunk's last sequence,
+ * count the events, forget the acknowledged batches. One transaction.
+ */
+export async function completeChunk(
+  db: Kysely<Database>,
+  key: StreamKey,
+  owner: string,
+  chunk: { endSeq: number; delivered: number; now: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('delivery_job_progress')
+      .set((eb) => ({
+        checkpoint_seq: chunk.endSeq,
+        delivered_count: eb('delivered_count', '+', chunk.delivered),
+        failures: 0,
+        error_code: null,
+        error_message: null,
+        updated_at: chunk.now,
+      }))
+      .where('job_id', '=', key.jobId)
+      .where('region', '=', key.region)
+      .where('destination', '=', key.destination)
+      .where(ownedBy(key.jobId, owner))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await trx
+      .deleteFrom('delivery_batches')
+      .where('job_id', '=', key.jobId)
+      .where('region', '=', key.region)
+      .where('destination', '=', key.destination)
+      .where('chunk_end_seq', '<=', chunk.endSeq)
+      .execute();
+    return true;
+  });
+}
+
+/** Sets a stream's status (2 done, 3 failed) and, on failure, what went wrong. */
+export async function setStreamStatus(
+  db: Kysely<Database>,
+  key: StreamKey,
+  owner: string,
+  update: { status: number; now: number; errorCode?: string; errorMessage?: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_job_progress')
+    .set({
+      status: update.status,
+      updated_at: update.now,
+      ...(update.errorCode !== undefined
+        ? { error_code: update.errorCode, error_message: update.errorMessage ?? null }
+        : {}),
+    })
+    .where('job_id', '=', key.jobId)
+    .where('region', '=', key.region)
+    .where('destination', '=', key.destination)
+    .where(ownedBy(key.jobId, owner))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Counts one more failed attempt and records the error; returns the new failure count. */
+export async function recordStreamFailure(
+  db: Kysely<Database>,
+  key: StreamKey,
+  owner: string,
+  error: { code: string; message: string; now: number },
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('delivery_job_progress')
+    .set((eb) => ({
+      failures: eb('failures', '+', 1),
+      error_code: error.code,
+      error_message: error.message,
+      updated_at: error.now,
+    }))
+    .where('job_id', '=', key.jobId)
+    .where('region', '=', key.region)
+    .where('destination', '=', key.destination)
+    .where(ownedBy(key.jobId, owner))
+    .returning('failures')
+    .executeTakeFirst();
+  return row ? Number(row.failures) : undefined;
+}

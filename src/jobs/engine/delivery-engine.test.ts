@@ -1,0 +1,295 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../db/open-database.js';
+import { insertAccount } from '../../db/repositories/accounts.repository.js';
+import { insertDeliveryJob } from '../../db/repositories/delivery-jobs.repository.js';
+import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
+import { ManualClock } from '../../lib/clock.js';
+import { createLogger } from '../../observability/logger.js';
+import type { DeliveryAck, PreparedBatch, Sink } from '../../sinks/sink.js';
+import { SinkError } from '../../sinks/sink.js';
+import { MemoryEventSource } from '../testing/memory-event-source.js';
+import { DeliveryEngine } from './delivery-engine.js';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
+
+const T0 = Date.UTC(2026, 10, 25, 0, 0, 0);
+const DAY = 86_400_000;
+
+/** A Sink double that records what it delivered and can be told to fail. */
+class RecordingSink implements Sink {
+  readonly kind = 'memory';
+  readonly delivered = new Map<string, string[]>();
+  deliveries = 0;
+  lastAccount: string | undefined;
+  failNext = 0;
+  failAlways: SinkError | undefined;
+  onDeliver: (() => void) | undefined;
+
+  async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
+    const body = Buffer.from(content.events.join('\n'));
+    const name = `${content.region}/${content.bucketStart}/${content.events.length}/${body.length}`;
+    return { content, objectName: name, body, count: content.events.length };
+  }
+
+  async deliver(batch: PreparedBatch): Promise<DeliveryAck> {
+    this.deliveries++;
+    this.onDeliver?.();
+    if (this.failAlways) throw this.failAlways;
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new SinkError('temporarily unavailable', {
+        code: 'ServiceUnavailable',
+        retryable: true,
+      });
+    }
+    this.lastAccount = batch.content.accountId;
+    this.delivered.set(batch.objectName, [...batch.content.events]);
+    return { objectName: batch.objectName, bytes: batch.body.length, count: batch.count };
+  }
+
+  eventIds(): string[] {
+    return [...this.delivered.values()]
+      .flat()
+      .map((j) => (JSON.parse(j) as { eventId: string }).eventId);
+  }
+}
+
+describe('DeliveryEngine', () => {
+  let h: DatabaseHandle;
+  let clock: ManualClock;
+  let source: MemoryEventSource;
+  let sink: RecordingSink;
+  const options: EngineOptions = {
+    ...DEFAULT_ENGINE_OPTIONS,
+    chunkSize: 50,
+    inFlight: 3,
+    maxFailures: 3,
+  };
+
+  beforeEach(async () => {
+    h = await openDatabase({
+      databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-engine-')), 'db'),
+    });
+    clock = new ManualClock(T0);
+    source = new MemoryEventSource();
+    sink = new RecordingSink();
+    await insertAccount(h.db, { id: 'acct-a', created_at: T0 });
+    await insertAccount(h.db, { id: 'acct-b', created_at: T0 });
+  });
+  afterEach(() => h.close());
+
+  const engine = (owner = 'engine-1', opts: Partial<EngineOptions> = {}) =>
+    new DeliveryEngine({
+      db: h.db,
+      capabilities: h.dialect.capabilities,
+      clock,
+      logger: createLogger('silent'),
+      events: source,
+      sinkFor: () => sink,
+      options: { ...options, ...opts },
+      owner,
+      random: () => 0.5,
+    });
+
+  async function createJob(accountId: string, regions: string[], cutoff: number, eventRW = 'All') {
+    const destinations = [
+      { key: 'oss', destination: { kind: 'oss', bucket: 'audit', prefix: '' } },
+    ];
+    return insertDeliveryJob(
+      h.db,
+      {
+        account_id: accountId,
+        trail_name: 'trail-one',
+        home_region: 'cn-hangzhou',
+        event_rw: eventRW,
+        regions_json: JSON.stringify(regions),
+        destinations_json: JSON.stringify(destinations),
+        job_status: 0,
+        state: 'Queued',
+        client_token: null,
+        request_fingerprint: null,
+        created_at: clock.now(),
+        updated_at: clock.now(),
+        window_start: clock.now() - 90 * DAY,
+        window_end: clock.now() + 5 * 60_000,
+        cutoff_seq: cutoff,
+        run_at: clock.now(),
+      },
+      regions.map((region) => ({ region, destination: 'oss', status: 0, updated_at: clock.now() })),
+    );
+  }
+
+  const job = async (id: number) =>
+    h.db.selectFrom('delivery_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  function seed(accountId: string, regions: string[], perRegion: number) {
+    for (let i = 0; i < perRegion; i++) {
+      for (const region of regions) {
+        source.add({
+          accountId,
+          region,
+          eventRW: i % 3 === 0 ? 'Write' : 'Read',
+          eventTime: T0 - 80 * DAY + i * 97_000,
+        });
+      }
+    }
+  }
+
+  it('delivers every event in scope exactly once and ends in JobStatus 2', async () => {
+    seed('acct-a', ['cn-hangzhou', 'cn-shanghai'], 120);
+    seed('acct-b', ['cn-hangzhou'], 10); // another account's events are never delivered
+    source.add({
+      accountId: 'acct-a',
+      region: 'cn-hangzhou',
+      eventRW: 'Read',
+      eventTime: T0 - 91 * DAY,
+    }); // before the window
+    const cutoff = source.events.length;
+    source.add({ accountId: 'acct-a', region: 'cn-hangzhou', eventRW: 'Read', eventTime: T0 }); // after the cut-off
+    const id = await createJob('acct-a', ['cn-hangzhou', 'cn-shanghai'], cutoff);
+    expect((await job(id)).job_status).toBe(0);
+    const e = engine();
+    expect(await e.runOnce()).toBe(true);
+    expect((await job(id)).job_status).toBe(1);
+    expect((await job(id)).state).toBe('Running');
+    await e.drain();
+    const done = await job(id);
+    expect([done.job_status, done.state, done.locked_by]).toEqual([2, 'Succeeded', null]);
+    const expected = source.events
+      .filter(
+        (ev) => ev.accountId === 'acct-a' && ev.eventTime >= T0 - 90 * DAY && ev.seq <= cutoff,
+      )
+      .map((ev) => `ev-${ev.seq}`);
+    expect(sink.eventIds().sort()).toEqual(expected.sort());
+    expect(sink.eventIds()).toHaveLength(240);
+    const progress = await listProgress(h.db, id);
+    expect(progress.map((p) => [p.region, p.status, p.delivered_count])).toEqual([
+      ['cn-hangzhou', 2, 120],
+      ['cn-shanghai', 2, 120],
+    ]);
+    expect(await h.db.selectFrom('delivery_batches').selectAll().execute()).toEqual([]);
+  });
+
+  it('honours the trail EventRW', async () => {
+    seed('acct-a', ['cn-hangzhou'], 30);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length, 'Write');
+    await engine().drain();
+    expect((await job(id)).job_status).toBe(2);
+    expect(sink.eventIds()).toHaveLength(10);
+  });
+
+  it('retries a failing sink with backoff and then completes', async () => {
+    seed('acct-a', ['cn-hangzhou'], 20);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    sink.failNext = 2;
+    const e = engine();
+    await e.drain();
+    const waiting = await job(id);
+    expect(waiting.job_status).toBe(1);
+    expect(waiting.run_at).toBeGreaterThan(clock.now()); // backing off, not busy-looping
+    const [p] = await listProgress(h.db, id);
+    expect([p?.failures, p?.error_code]).toEqual([1, 'ServiceUnavailable']);
+    for (let i = 0; i < 5 && (await job(id)).job_status === 1; i++) {
+      clock.advance(120_000);
+      await e.drain();
+    }
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(20);
+  });
+
+  it('fails the region with the error recorded when the sink always fails', async () => {
+    seed('acct-a', ['cn-hangzhou', 'cn-shanghai'], 5);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    sink.failAlways = new SinkError('quota exceeded', {
+      code: 'WriteQuotaExceed',
+      retryable: true,
+    });
+    const e = engine();
+    for (let i = 0; i < 10 && (await job(id)).job_status < 2; i++) {
+      await e.drain();
+      clock.advance(120_000);
+    }
+    const failed = await job(id);
+    expect([failed.job_status, failed.state]).toEqual([3, 'Failed']);
+    expect(failed.last_error).toContain('WriteQuotaExceed');
+    const [p] = await listProgress(h.db, id);
+    expect([p?.status, p?.failures, p?.error_code, p?.error_message]).toEqual([
+      3,
+      3,
+      'WriteQuotaExceed',
+      'quota exceeded',
+    ]);
+  });
+
+  it('fails at once on an error that cannot succeed later', async () => {
+    seed('acct-a', ['cn-hangzhou'], 5);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    sink.failAlways = new SinkError('denied', { code: 'EACCES', retryable: false });
+    await engine().drain();
+    expect((await job(id)).job_status).toBe(3);
+    expect(sink.deliveries).toBeLessThanOrEqual(options.inFlight);
+  });
+
+  it('lets only one engine hold a job, and takes over an expired lease', async () => {
+    seed('acct-a', ['cn-hangzhou'], 200);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    const a = engine('engine-a');
+    const b = engine('engine-b');
+    // A claimed the job and died in the middle of it: its lease stays behind.
+    const claimed = await h.db
+      .updateTable('delivery_jobs')
+      .set({ locked_by: 'engine-a#0', lease_expires_at: clock.now() + options.leaseMs })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    expect(Number(claimed.numUpdatedRows)).toBe(1);
+    expect(await b.runOnce()).toBe(false); // leased by A
+    clock.advance(options.leaseMs + 1);
+    expect(await b.runOnce()).toBe(true); // expired: B takes over
+    expect((await job(id)).locked_by).toBeNull();
+    expect(await a.sweepOnce()).toBe(0);
+    await b.drain();
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(200);
+    expect(sink.eventIds()).toHaveLength(200);
+  });
+
+  it('abandons a deleted job at the next batch boundary', async () => {
+    seed('acct-a', ['cn-hangzhou'], 200);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    const e = engine();
+    sink.onDeliver = () => {
+      sink.onDeliver = undefined;
+      void h.db
+        .updateTable('delivery_jobs')
+        .set({ deleted_at: clock.now() })
+        .where('id', '=', id)
+        .execute();
+    };
+    await e.drain();
+    const row = await job(id);
+    expect(row.deleted_at).not.toBeNull();
+    expect(row.job_status).toBe(1); // never finished: the worker let go of it
+    expect(sink.eventIds().length).toBeLessThan(200);
+  });
+
+  it('rotates between jobs slice by slice', async () => {
+    seed('acct-a', ['cn-hangzhou'], 500);
+    seed('acct-b', ['cn-hangzhou'], 100);
+    const big = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    const small = await createJob('acct-b', ['cn-hangzhou'], source.events.length);
+    const e = engine();
+    const order: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      await e.runOnce();
+      order.push(sink.lastAccount);
+      clock.advance(1);
+    }
+    // One chunk of the big job, then one of the small one: the small job is not starved.
+    expect(order).toEqual(['acct-a', 'acct-b', 'acct-a', 'acct-b']);
+    await e.drain();
+    expect((await job(small)).job_status).toBe(2);
+    expect((await job(big)).job_status).toBe(2);
+  });
+});

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Capabilities } from '../../db/dialects/dialect.js';
+import {
+  claimNextJob,
+  releaseJob,
+  renewLease,
+  sweepExpiredLeases,
+} from '../../db/repositories/delivery-leases.repository.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Destination, Sink } from '../../sinks/sink.js';
+import type { EventSource } from '../event-source.js';
+import { runDeliverySlice, type SliceOutcome } from '../tasks/deliver-history.task.js';
+import type { EngineOptions } from './engine-options.js';
+
+export interface EngineDeps {
+  db: Kysely<Database>;
+  capabilities: Capabilities;
+  clock: Clock;
+  logger: Logger;
+  events: EventSource;
+  sinkFor(destination: Destination): Sink;
+  options: EngineOptions;
+  /** Identifies this engine in leases; unique per process. */
+  owner?: string;
+  random?: () => number;
+}
+
+/**
+ * The delivery engine: a pool of workers that claim jobs under a lease, run one slice, and give
+ * the job back to the queue (rotation). `runOnce()` and `sweepOnce()` are public so tests drive
+ * the engine without timers (architecture lesson 12).
+ */
+export class DeliveryEngine {
+  readonly owner: string;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakeWaiters: Array<() => void> = [];
+  private readonly stopController = new AbortController();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Claims one runnable job and runs one slice of it. False when there was nothing to do. */
+  async runOnce(workerId = 0): Promise<boolean> {
+    const { db, clock, options } = this.deps;
+    const owner = `${this.owner}#${workerId}`;
+    const job = await claimNextJob(db, this.deps.capabilities, owner, clock.now(), options.leaseMs);
+    if (!job) return false;
+    const slice = new AbortController();
+    const onStop = () => slice.abort();
+    this.stopController.signal.addEventListener('abort', onStop);
+    // Heartbeat: renew at a third of the lease; losing it aborts the slice at the next batch.
+    const heartbeat = setInterval(
+      () => {
+        renewLease(db, job.id, owner, clock.now(), options.leaseMs).then(
+          (ok) => ok || slice.abort(),
+          () => slice.abort(),
+        );
+      },
+      Math.max(10, Math.floor(options.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    let outcome: SliceOutcome;
+    try {
+      outcome = await runDeliverySlice(job, { ...this.deps, owner, signal: slice.signal });
+    } catch (err) {
+      this.deps.logger.error({ err, jobId: job.id }, 'delivery slice crashed; retrying later');
+      outcome = { kind: 'retry', at: clock.now() + options.backoffMaxMs };
+    } finally {
+      clearInterval(heartbeat);
+      this.stopController.signal.removeEventListener('abort', onStop);
+    }
+    if (outcome.kind === 'continue') await releaseJob(db, job.id, owner, clock.now());
+    if (outcome.kind === 'retry') await releaseJob(db, job.id, owner, outcome.at);
+    return true;
+  }
+
+  /** Returns expired leases to the queue. */
+  sweepOnce(): Promise<number> {
+    return sweepExpiredLeases(this.deps.db, this.deps.clock.now());
+  }
+
+  /** Runs until nothing is runnable (tests and `--once` tools). */
+  async drain(maxSlices = 1_000_000): Promise<number> {
+    let n = 0;
+    while (n < maxSlices && (await this.runOnce())) n++;
+    return n;
+  }
+
+  /** A new job was created in this process: do not wait for the next poll. */
+  wake(): void {
+    const waiters = this.wakeWaiters;
+    this.wakeWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let i = 0; i < this.deps.options.workers; i++) this.loops.push(this.loop(i));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopController.abort();
+    this.wake();
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+  }
+
+  private async loop(workerId: number): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOnce(workerId);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'delivery worker error');
+      }
+      if (!worked && this.running) await this.idle();
+      else await new Promise((r) => setImmediate(r)); // let API requests in between slices
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.deps.options.pollMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeWaiters.push(done);
+    });
+  }
+}

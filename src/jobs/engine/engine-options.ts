@@ -1,0 +1,27 @@
+export interface EngineOptions {
+  /** Concurrent workers in this process. */
+  workers: number;
+  /** A lease not renewed for this long is taken over by another worker. */
+  leaseMs: number;
+  /** Idle polling interval (a job created in-process also wakes the engine at once). */
+  pollMs: number;
+  /** Events read per chunk: bounds memory whatever the job size. */
+  chunkSize: number;
+  /** Batches in flight per (region, destination). */
+  inFlight: number;
+  /** Failed attempts of one stream before its region is marked failed. */
+  maxFailures: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  workers: 2,
+  leaseMs: 30_000,
+  pollMs: 500,
+  chunkSize: 5_000,
+  inFlight: 4,
+  maxFailures: 8,
+  backoffBaseMs: 500,
+  backoffMaxMs: 60_000,
+};

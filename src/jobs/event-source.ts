@@ -1,0 +1,38 @@
+/**
+ * What the delivery engine needs from the event store: the events of one scope in sequence
+ * order, in bounded chunks, and exactly the events of one planned batch again after a crash.
+ */
+export interface ScopeFilter {
+  accountId: string;
+  /** acsRegion of the events. */
+  region: string;
+  eventRW: 'All' | 'Read' | 'Write';
+  /** The job window's start: events with an earlier eventTime are not delivered. */
+  fromTime: number;
+  /** The job's cut-off (decisions §5): no event with a higher sequence is delivered. */
+  maxSeq: number;
+}
+
+export interface StoredEvent {
+  seq: number;
+  eventTime: number;
+  /** The event as stored: one complete JSON object. */
+  json: string;
+}
+
+export interface EventSource {
+  /** Up to `limit` events of the scope with sequence > `afterSeq`, in sequence order. */
+  scan(filter: ScopeFilter, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The events of the scope with firstSeq ≤ sequence ≤ lastSeq and eventTime in [from, to). */
+  batch(
+    filter: ScopeFilter,
+    range: { firstSeq: number; lastSeq: number; from: number; to: number },
+  ): Promise<StoredEvent[]>;
+}
+
+/** Five-minute UTC buckets of eventTime (decisions §6). */
+export const BUCKET_MS = 5 * 60 * 1000;
+
+export function bucketOf(eventTime: number): number {
+  return Math.floor(eventTime / BUCKET_MS) * BUCKET_MS;
+}

@@ -1,0 +1,278 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { LeasedJob } from '../../db/repositories/delivery-leases.repository.js';
+import { finishJob } from '../../db/repositories/delivery-leases.repository.js';
+import {
+  type BatchRow,
+  completeChunk,
+  listProgress,
+  listUnackedBatches,
+  markBatchAcked,
+  type ProgressRow,
+  planBatches,
+  recordStreamFailure,
+  type StreamKey,
+  setStreamStatus,
+} from '../../db/repositories/delivery-progress.repository.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { type Destination, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
+import { backoffDelay } from '../backoff.js';
+import type { EngineOptions } from '../engine/engine-options.js';
+import { BUCKET_MS, bucketOf, type EventSource, type ScopeFilter } from '../event-source.js';
+
+export interface JobDestination {
+  /** Progress rows name destinations by this key (`sls`, `oss`). */
+  key: string;
+  destination: Destination;
+}
+
+export interface SliceContext {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  events: EventSource;
+  sinkFor(destination: Destination): Sink;
+  options: EngineOptions;
+  owner: string;
+  signal: AbortSignal;
+  random?: () => number;
+}
+
+/** What the engine does with the job after one slice. */
+export type SliceOutcome =
+  | { kind: 'continue' }
+  | { kind: 'retry'; at: number }
+  | { kind: 'finished' }
+  | { kind: 'lost' };
+
+class LeaseLost extends Error {}
+
+function must(ok: boolean): void {
+  if (!ok) throw new LeaseLost('lease lost or job deleted');
+}
+
+/**
+ * One slice of a historical delivery job: one chunk of one (region, destination) stream. Small
+ * slices let the engine rotate between jobs batch by batch, so one huge job never starves
+ * another account's.
+ */
+export async function runDeliverySlice(job: LeasedJob, ctx: SliceContext): Promise<SliceOutcome> {
+  try {
+    const rows = await listProgress(ctx.db, job.id);
+    const open = rows.filter((r) => r.status === 0 || r.status === 1);
+    if (open.length === 0) {
+      const failed = rows.filter((r) => r.status === 3);
+      must(
+        await finishJob(ctx.db, job.id, ctx.owner, {
+          jobStatus: failed.length > 0 ? 3 : 2,
+          state: failed.length > 0 ? 'Failed' : 'Succeeded',
+          lastError: failed[0]
+            ? `${failed[0].region}/${failed[0].destination}: ${failed[0].error_code}`
+            : null,
+          now: ctx.clock.now(),
+        }),
+      );
+      return { kind: 'finished' };
+    }
+    // Round-robin between the job's streams: the one served longest ago goes next.
+    const row = [...open].sort((a, b) => a.updated_at - b.updated_at)[0] as ProgressRow;
+    return await runStreamChunk(job, row, ctx);
+  } catch (e) {
+    if (e instanceof LeaseLost || ctx.signal.aborted) return { kind: 'lost' };
+    throw e;
+  }
+}
+
+function destinationOf(job: LeasedJob, key: string): Destination {
+  const all = JSON.parse(job.destinations_json) as JobDestination[];
+  const found = all.find((d) => d.key === key);
+  if (!found) throw new Error(`job ${job.id} has no destination ${key}`);
+  return found.destination;
+}
+
+async function runStreamChunk(
+  job: LeasedJob,
+  row: ProgressRow,
+  ctx: SliceContext,
+): Promise<SliceOutcome> {
+  const key: StreamKey = { jobId: job.id, region: row.region, destination: row.destination };
+  const destination = destinationOf(job, row.destination);
+  const sink = ctx.sinkFor(destination);
+  const filter: ScopeFilter = {
+    accountId: job.account_id,
+    region: row.region,
+    eventRW: job.event_rw as ScopeFilter['eventRW'],
+    fromTime: job.window_start,
+    maxSeq: job.cutoff_seq ?? 0,
+  };
+  const content = (events: readonly string[], bucketStart: number) => ({
+    accountId: job.account_id,
+    trailName: job.trail_name,
+    region: row.region,
+    destination,
+    bucketStart,
+    events,
+  });
+
+  let planned: Array<{
+    row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
+    prepared: PreparedBatch;
+  }>;
+  const pending = await listUnackedBatches(ctx.db, key);
+  if (pending.length > 0) {
+    // After a crash or a failed send: the same events again, so the same bytes and name.
+    planned = [];
+    for (const b of pending) {
+      const events = await ctx.events.batch(filter, {
+        firstSeq: b.first_seq,
+        lastSeq: b.last_seq,
+        from: b.bucket_start,
+        to: b.bucket_start + BUCKET_MS,
+      });
+      const prepared = await sink.prepare(
+        content(
+          events.map((e) => e.json),
+          b.bucket_start,
+        ),
+      );
+      if (prepared.objectName !== b.object_name) {
+        ctx.logger.warn(
+          { jobId: job.id, planned: b.object_name, now: prepared.objectName },
+          'a re-planned batch changed',
+        );
+      }
+      planned.push({ row: b, prepared });
+    }
+  } else {
+    const events = await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize);
+    if (events.length === 0) {
+      must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
+      return { kind: 'continue' };
+    }
+    const chunkEnd = (events[events.length - 1] as { seq: number }).seq;
+    const groups = new Map<number, typeof events>();
+    for (const e of events) {
+      const b = bucketOf(e.eventTime);
+      const g = groups.get(b);
+      if (g) g.push(e);
+      else groups.set(b, [e]);
+    }
+    planned = [];
+    let batchNo = row.next_batch_no;
+    for (const [bucketStart, group] of groups) {
+      const prepared = await sink.prepare(
+        content(
+          group.map((e) => e.json),
+          bucketStart,
+        ),
+      );
+      planned.push({ row: { batch_no: batchNo++, chunk_end_seq: chunkEnd }, prepared });
+    }
+    const now = ctx.clock.now();
+    must(
+      await planBatches(
+        ctx.db,
+        key,
+        ctx.owner,
+        planned.map(({ row: r, prepared }) => ({
+          job_id: job.id,
+          region: row.region,
+          destination: row.destination,
+          batch_no: r.batch_no,
+          chunk_end_seq: r.chunk_end_seq,
+          bucket_start: prepared.content.bucketStart,
+          first_seq: seqOf(groups, prepared.content.bucketStart, 'first'),
+          last_seq: seqOf(groups, prepared.content.bucketStart, 'last'),
+          event_count: prepared.count,
+          object_name: prepared.objectName,
+          created_at: now,
+        })),
+        now,
+      ),
+    );
+  }
+  return sendPlanned(key, planned, sink, ctx);
+}
+
+function seqOf(
+  groups: Map<number, Array<{ seq: number }>>,
+  bucket: number,
+  which: 'first' | 'last',
+): number {
+  const g = groups.get(bucket) as Array<{ seq: number }>;
+  return (which === 'first' ? g[0] : g[g.length - 1])?.seq as number;
+}
+
+async function sendPlanned(
+  key: StreamKey,
+  planned: Array<{ row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>; prepared: PreparedBatch }>,
+  sink: Sink,
+  ctx: SliceContext,
+): Promise<SliceOutcome> {
+  let failure: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (failure === undefined && next < planned.length) {
+      if (ctx.signal.aborted) throw new LeaseLost('aborted');
+      const item = planned[next++] as (typeof planned)[number];
+      try {
+        await sink.deliver(item.prepared, ctx.signal);
+      } catch (e) {
+        failure ??= e;
+        return;
+      }
+      must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
+  const now = ctx.clock.now();
+  if (failure === undefined) {
+    const delivered = planned.reduce((n, p) => n + p.prepared.count, 0);
+    const endSeq = (planned[0] as (typeof planned)[number]).row.chunk_end_seq;
+    must(await completeChunk(ctx.db, key, ctx.owner, { endSeq, delivered, now }));
+    return { kind: 'continue' };
+  }
+  if (ctx.signal.aborted) throw new LeaseLost('aborted');
+  const details = isSinkError(failure)
+    ? failure.details
+    : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
+  const message = failure instanceof Error ? failure.message : String(failure);
+  const failures = await recordStreamFailure(ctx.db, key, ctx.owner, {
+    code: details.code,
+    message,
+    now,
+  });
+  if (failures === undefined) throw new LeaseLost('lease lost');
+  ctx.logger.warn(
+    {
+      jobId: key.jobId,
+      region: key.region,
+      destination: key.destination,
+      code: details.code,
+      failures,
+    },
+    'delivery failed',
+  );
+  if (!details.retryable || failures >= ctx.options.maxFailures) {
+    must(
+      await setStreamStatus(ctx.db, key, ctx.owner, {
+        status: 3,
+        now,
+        errorCode: details.code,
+        errorMessage: message,
+      }),
+    );
+    return { kind: 'continue' };
+  }
+  const delay = backoffDelay(
+    failures,
+    {
+      baseMs: ctx.options.backoffBaseMs,
+      maxMs: ctx.options.backoffMaxMs,
+      retryAfterMs: details.retryAfterMs,
+    },
+    ctx.random,
+  );
+  return { kind: 'retry', at: now + delay };
+}

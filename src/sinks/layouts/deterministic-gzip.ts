@@ -1,0 +1,28 @@
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
+/** Byte 9 of the gzip header (RFC 1952 §2.3): the OS that wrote the file. 3 = Unix. */
+const OS_BYTE_OFFSET = 9;
+const OS_UNIX = 3;
+
+/**
+ * Gzip whose bytes depend only on the input, so a re-sent batch has the same size and MD5 and
+ * therefore the same OSS key (decisions §6). Node writes no file name and mtime 0 (checked on Node
+ * 20: header `1f8b 08 00 00000000 00 03`); the compression parameters are pinned rather than left
+ * to defaults, and the OS byte is pinned because zlib builds for Windows write 10 instead of 3.
+ *
+ * Caveat (docs/sinks.md): the deflate stream itself is only guaranteed stable for one zlib build;
+ * a different Node/zlib version may compress the same input to different bytes.
+ */
+export async function deterministicGzip(input: Buffer): Promise<Buffer> {
+  const out = await gzipAsync(input, {
+    level: 6,
+    memLevel: 8,
+    windowBits: 15,
+    strategy: constants.Z_DEFAULT_STRATEGY,
+  });
+  out[OS_BYTE_OFFSET] = OS_UNIX;
+  return out;
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { type BatchContent, type PreparedBatch, SinkError } from '../sink.js';
+import { deterministicGzip } from './deterministic-gzip.js';
+import { utcParts } from './utc-parts.js';
+
+/** `<EventType>` of ActionTrail's key layout; note the capitalisation (delivery-sinks §2.1). */
+const EVENT_TYPE = 'Actiontrail';
+/** Undocumented constant in every real ActionTrail file name; emitted literally. */
+const LAYOUT_CONSTANT = '1002';
+
+export interface OssKeyParts {
+  /** OssKeyPrefix, '' when none. */
+  prefix: string;
+  /** acsRegion of the events. */
+  region: string;
+  /** Start of the batch's 5-minute UTC bucket (epoch ms): the key's timestamp (decisions §6). */
+  bucketStart: number;
+  count: number;
+  /** Length of the gzip object in bytes. */
+  size: number;
+  /** Hex MD5 of the gzip object (its ETag for a simple PUT). */
+  md5: string;
+}
+
+/**
+ * `<prefix>/AliyunLogs/Actiontrail/<region>/<YYYY>/<MM>/<DD>/Actiontrail_<region>_<YYYYMMDDHHMMSS>_1002_<count>_<size>_<md5>.gz`
+ * (delivery-sinks §2.1). Slashes around the prefix are trimmed so a prefix such as `logs/` never
+ * produces an empty key segment (which a file-system copy could not represent).
+ */
+export function ossObjectKey(parts: OssKeyParts): string {
+  const { yyyy, mm, dd, stamp } = utcParts(parts.bucketStart);
+  const file = [
+    EVENT_TYPE,
+    parts.region,
+    stamp,
+    LAYOUT_CONSTANT,
+    parts.count,
+    parts.size,
+    parts.md5,
+  ].join('_');
+  const prefix = parts.prefix.replace(/^\/+|\/+$/g, '');
+  const segments = ['AliyunLogs', EVENT_TYPE, parts.region, yyyy, mm, dd, `${file}.gz`];
+  return (prefix ? [prefix, ...segments] : segments).join('/');
+}
+
+/**
+ * The OSS file content: one JSON array of the events (delivery-sinks §2.2), built by joining the
+ * stored texts so the events reach the destination exactly as they were stored.
+ */
+export function ossJsonArray(events: readonly string[]): Buffer {
+  return Buffer.from(`[${events.join(',')}]`, 'utf8');
+}
+
+/** Bytes and key of an OSS-layout batch; the same content always gives the same result. */
+export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
+  if (content.destination.kind !== 'oss') {
+    throw new SinkError('the OSS layout needs an OSS destination', {
+      code: 'WrongDestination',
+      retryable: false,
+    });
+  }
+  if (content.events.length === 0) {
+    throw new SinkError('a batch needs at least one event', {
+      code: 'EmptyBatch',
+      retryable: false,
+    });
+  }
+  const body = await deterministicGzip(ossJsonArray(content.events));
+  const objectName = ossObjectKey({
+    prefix: content.destination.prefix,
+    region: content.region,
+    bucketStart: content.bucketStart,
+    count: content.events.length,
+    size: body.length,
+    md5: createHash('md5').update(body).digest('hex'),
+  });
+  return { content, objectName, body, count: content.events.length };
+}

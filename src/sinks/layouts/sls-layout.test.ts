@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { BatchContent } from '../sink.js';
+import { prepareSlsBatch, SLS_TOPIC, type SlsLogLine, slsLogTime } from './sls-layout.js';
+
+const BUCKET_START = Date.UTC(2021, 7, 5, 0, 25, 0);
+const EVENTS = [
+  '{"eventId":"e-1","eventTime":"2021-08-05T00:25:26Z","n": 1.0}',
+  '{"eventId":"e-2","eventTime":"2021-08-05T00:29:59Z","s":"line\\nbreak \\"quoted\\" ☕"}',
+];
+
+function batch(events: readonly string[] = EVENTS): BatchContent {
+  return {
+    accountId: '1234567890123456',
+    trailName: 'trail-test',
+    region: 'cn-hangzhou',
+    destination: {
+      kind: 'sls',
+      project: 'audit-project',
+      logstore: 'actiontrail_trail-test',
+      region: 'cn-hangzhou',
+      accountId: '1234567890123456',
+    },
+    bucketStart: BUCKET_START,
+    events,
+  };
+}
+
+function lines(body: Buffer): SlsLogLine[] {
+  const text = body.toString('utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => JSON.parse(l) as SlsLogLine);
+}
+
+describe('SLS layout', () => {
+  it('writes one log line per event with the topic, the event time and the exact event text', async () => {
+    const { body, count } = await prepareSlsBatch(batch());
+    const logs = lines(body);
+    expect(count).toBe(2);
+    expect(logs).toEqual([
+      { __topic__: SLS_TOPIC, __time__: Date.UTC(2021, 7, 5, 0, 25, 26) / 1000, event: EVENTS[0] },
+      { __topic__: SLS_TOPIC, __time__: Date.UTC(2021, 7, 5, 0, 29, 59) / 1000, event: EVENTS[1] },
+    ]);
+    expect(SLS_TOPIC).toBe('actiontrail_audit_event');
+    expect(body.toString('utf8')).toMatch(/^\{"__topic__":"actiontrail_audit_event","__time__":/);
+  });
+
+  it('names the file under project/logstore by region, UTC date, bucket start, count and md5', async () => {
+    const { objectName, body } = await prepareSlsBatch(batch());
+    const md5 = createHash('md5').update(body).digest('hex');
+    expect(objectName).toBe(
+      `audit-project/actiontrail_trail-test/cn-hangzhou/2021/08/05/20210805002500_2_${md5}.ndjson`,
+    );
+  });
+
+  it('is deterministic for the same content and differs for different content', async () => {
+    const first = await prepareSlsBatch(batch());
+    const again = await prepareSlsBatch(batch([...EVENTS]));
+    const other = await prepareSlsBatch(batch([EVENTS[0] ?? '']));
+    expect(again.body.equals(first.body)).toBe(true);
+    expect(again.objectName).toBe(first.objectName);
+    expect(other.objectName).not.toBe(first.objectName);
+  });
+
+  it('reads fractional or offset times, and falls back to the bucket start without one', () => {
+    expect(slsLogTime('{"eventTime":"2021-08-05T00:25:26.900Z"}', 0)).toBe(1628123126);
+    expect(slsLogTime('{"eventTime":"2021-08-05T08:25:26+08:00"}', 0)).toBe(1628123126);
+    expect(slsLogTime('{"eventId":"x"}', BUCKET_START)).toBe(BUCKET_START / 1000);
+    expect(slsLogTime('{"eventTime":"yesterday"}', BUCKET_START)).toBe(BUCKET_START / 1000);
+  });
+
+  it('refuses an empty batch', async () => {
+    await expect(prepareSlsBatch(batch([]))).rejects.toMatchObject({
+      details: { code: 'EmptyBatch', retryable: false },
+    });
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The contract between the delivery engine (src/jobs/) and every sink. The engine plans a batch,
+ * asks the sink to `prepare` it (bytes + name), persists the name, then calls `deliver`; after a
+ * crash it prepares the same content again and gets the same bytes and name (decisions §6), so a
+ * re-send overwrites the first copy instead of adding a second one.
+ */
+
+export type Destination =
+  | {
+      kind: 'sls';
+      project: string;
+      logstore: string;
+      /** region in the SlsProjectArn */
+      region: string;
+      accountId: string;
+    }
+  | {
+      kind: 'oss';
+      bucket: string;
+      /** OssKeyPrefix, '' when none */
+      prefix: string;
+    };
+
+/** One planned batch: events of one acsRegion and one 5-minute UTC bucket of eventTime, in sequence order. */
+export interface BatchContent {
+  accountId: string;
+  trailName: string;
+  /** acsRegion of every event in the batch. */
+  region: string;
+  destination: Destination;
+  /** Start of the 5-minute UTC bucket (epoch ms). */
+  bucketStart: number;
+  /** The stored event JSON texts, in sequence order (each a complete JSON object). */
+  events: readonly string[];
+}
+
+/** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */
+export interface PreparedBatch {
+  content: BatchContent;
+  /**
+   * The object key (OSS layout) or file path relative to the sink root (SLS layout) — persisted by
+   * the engine before sending, so a re-send after a crash uses the same name. See docs/sinks.md.
+   */
+  objectName: string;
+  body: Buffer;
+  count: number;
+}
+
+export interface DeliveryAck {
+  objectName: string;
+  bytes: number;
+  count: number;
+}
+
+export interface SinkErrorDetails {
+  /** errno code for file-system failures (`ENOSPC`, `EACCES`, …), otherwise a sink-specific name. */
+  code: string;
+  /** True when the same batch may succeed later (the engine backs off and re-sends it). */
+  retryable: boolean;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** The only error a sink throws from `prepare`/`deliver`; the engine decides retry vs fail on it. */
+export class SinkError extends Error {
+  readonly details: SinkErrorDetails;
+
+  constructor(message: string, details: SinkErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'SinkError';
+    this.details = details;
+  }
+}
+
+export function isSinkError(e: unknown): e is SinkError {
+  return e instanceof SinkError;
+}
+
+export interface Sink {
+  /** 'file', later 'sls', 's3'. */
+  readonly kind: string;
+  prepare(content: BatchContent): Promise<PreparedBatch>;
+  /** Resolves only once the batch is durable at the destination. */
+  deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck>;
+  close?(): Promise<void>;
+}
