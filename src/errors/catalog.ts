@@ -53,6 +53,19 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'Specified SecurityToken mismatch with the AccessKey.',
   },
+  // Historical event delivery jobs (decisions §5)
+  DeliveryHistoryJobNotFound: {
+    status: 404,
+    message: 'The specified historical event delivery job does not exist.',
+  },
+  DeliveryHistoryJobAlreadyRunning: {
+    status: 400,
+    message: 'A historical event delivery job is already running for this account.',
+  },
+  IdempotentParameterMismatch: {
+    status: 400,
+    message: 'The ClientToken was already used with different parameters.',
+  },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
   InternalError: {
     status: 500,

@@ -28,6 +28,8 @@ export interface AppServices {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The in-process delivery engine, when this process runs one: woken when a job is created. */
+  readonly deliveryEngine?: { wake(): void } | undefined;
 }
 
 export interface ActionContext {

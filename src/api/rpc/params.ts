@@ -65,3 +65,13 @@ export function readList(params: RpcParams, name: string): Array<string | Record
   }
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
 }
+
+/** A required integer parameter (e.g. JobId): MissingParameter when absent, InvalidParameter when bad. */
+export function readRequiredInteger(
+  params: RpcParams,
+  name: string,
+  rule: { min: number; max?: number },
+): number {
+  readRequiredString(params, name);
+  return readInteger(params, name, { ...rule, default: rule.min });
+}

@@ -79,6 +79,15 @@ export async function up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise
     .on('delivery_jobs')
     .columns(['job_status', 'run_at'])
     .execute();
+  // decisions §5: one job per account in status 0/1. A partial unique index makes the rule hold
+  // even for two nodes creating at once; deleting a job frees the slot at once.
+  await db.schema
+    .createIndex('delivery_jobs_one_active')
+    .unique()
+    .on('delivery_jobs')
+    .column('account_id')
+    .where(sql<boolean>`job_status in (0, 1) and deleted_at is null`)
+    .execute();
   // ClientToken lookups (decisions §5: per account, kept for the job's lifetime).
   await db.schema
     .createIndex('delivery_jobs_client_token')

@@ -56,3 +56,91 @@ export async function listDeliveryJobsPage(
     .offset(offset)
     .execute();
 }
+
+/** A job of the account that has not been deleted. */
+export async function findLiveJob(
+  db: Kysely<Database>,
+  accountId: string,
+  jobId: number,
+): Promise<DeliveryJobRow | undefined> {
+  return db
+    .selectFrom('delivery_jobs')
+    .selectAll()
+    .where('id', '=', jobId)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** decisions §5: a ClientToken is kept for its job's lifetime (until the job is deleted). */
+export async function findJobByClientToken(
+  db: Kysely<Database>,
+  accountId: string,
+  clientToken: string,
+): Promise<DeliveryJobRow | undefined> {
+  return db
+    .selectFrom('delivery_jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('client_token', '=', clientToken)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The account's job in status 0 or 1, if any (at most one: a unique index guards it). */
+export async function findActiveJob(
+  db: Kysely<Database>,
+  accountId: string,
+): Promise<DeliveryJobRow | undefined> {
+  return db
+    .selectFrom('delivery_jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('job_status', 'in', [0, 1])
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Deletes a job for its account: it disappears at once; a worker on it lets go at its next write. */
+export async function markJobDeleted(
+  db: Kysely<Database>,
+  accountId: string,
+  jobId: number,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({ deleted_at: now, updated_at: now })
+    .where('id', '=', jobId)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Stops the trail's running jobs (status 3, State Stopped) with a reason; returns how many. */
+export async function stopActiveJobsOfTrail(
+  db: Kysely<Database>,
+  accountId: string,
+  trailName: string,
+  reason: string,
+  now: number,
+): Promise<number> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({
+      job_status: 3,
+      state: 'Stopped',
+      stop_reason: reason,
+      updated_at: now,
+      finished_at: now,
+      locked_by: null,
+      lease_expires_at: null,
+    })
+    .where('account_id', '=', accountId)
+    .where('trail_name', '=', trailName)
+    .where('job_status', 'in', [0, 1])
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

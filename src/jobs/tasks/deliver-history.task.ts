@@ -15,17 +15,12 @@ import {
   setStreamStatus,
 } from '../../db/repositories/delivery-progress.repository.js';
 import type { Database } from '../../db/schema.js';
+import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
 import type { Clock } from '../../lib/clock.js';
 import { type Destination, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import { BUCKET_MS, bucketOf, type EventSource, type ScopeFilter } from '../event-source.js';
-
-export interface JobDestination {
-  /** Progress rows name destinations by this key (`sls`, `oss`). */
-  key: string;
-  destination: Destination;
-}
 
 export interface SliceContext {
   db: Kysely<Database>;

@@ -1,0 +1,30 @@
+import { safeHorizon } from '../../db/repositories/events.repository.js';
+import { createDeliveryJob } from '../../domain/delivery-jobs/delivery-jobs.js';
+import { errors } from '../../errors/api-error.js';
+import { readOptionalString, readRequiredString } from '../rpc/params.js';
+import type { ActionDefinition } from './action.js';
+
+/** CreateDeliveryHistoryJob(TrailName, ClientToken?) → JobId (decisions §5). */
+export const createDeliveryHistoryJob: ActionDefinition = {
+  name: 'CreateDeliveryHistoryJob',
+  eventRW: 'Write',
+  async handle({ params, caller, services }) {
+    const trailName = readRequiredString(params, 'TrailName');
+    const clientToken = readOptionalString(params, 'ClientToken');
+    if (clientToken !== undefined && !/^[\x20-\x7e]{1,64}$/.test(clientToken)) {
+      throw errors.invalidParameter('ClientToken', 'It must be at most 64 ASCII characters.');
+    }
+    const { jobId, created } = await createDeliveryJob(
+      {
+        db: services.db,
+        accountId: caller.accountId,
+        regions: services.config.regions,
+        now: services.clock.now(),
+        safeHorizon,
+      },
+      { trailName, clientToken },
+    );
+    if (created) services.deliveryEngine?.wake();
+    return { JobId: jobId };
+  },
+};

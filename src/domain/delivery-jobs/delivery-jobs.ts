@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import {
+  findActiveJob,
+  findJobByClientToken,
+  findLiveJob,
+  insertDeliveryJob,
+  markJobDeleted,
+  stopActiveJobsOfTrail,
+} from '../../db/repositories/delivery-jobs.repository.js';
+import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
+import { findTrail } from '../../db/repositories/trails.repository.js';
+import type { Database } from '../../db/schema.js';
+import { ApiError, errors } from '../../errors/api-error.js';
+import { DAY_MS, MINUTE_MS } from '../../lib/time.js';
+import { toTrail } from '../trails/trail.js';
+import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
+import { destinationsOf, regionsOf } from './job-scope.js';
+
+export interface JobContext {
+  db: Kysely<Database>;
+  accountId: string;
+  /** The configured region list (`TrailRegion=All`). */
+  regions: readonly string[];
+  now: number;
+  /** The event store's safe horizon (decisions §3). */
+  safeHorizon(db: Kysely<Database>): Promise<number>;
+}
+
+/** decisions §5: the reported window is CreatedTime − 90 days … CreatedTime + 5 minutes. */
+export const WINDOW_BEFORE_MS = 90 * DAY_MS;
+export const WINDOW_AFTER_MS = 5 * MINUTE_MS;
+
+function fingerprint(trailName: string): string {
+  return createHash('sha256').update(JSON.stringify({ TrailName: trailName })).digest('hex');
+}
+
+function notFound(): ApiError {
+  return new ApiError('DeliveryHistoryJobNotFound');
+}
+
+/** The unique index on the active slot answers a race the explicit check did not see. */
+function isActiveSlotConflict(e: unknown): boolean {
+  const text = String((e as { message?: unknown })?.message ?? '');
+  return /delivery_jobs_one_active|UNIQUE constraint failed: delivery_jobs\.account_id/.test(text);
+}
+
+/**
+ * CreateDeliveryHistoryJob (decisions §5): ClientToken first, then the trail, its destinations,
+ * the one-active-job rule, the window and the cut-off.
+ */
+export async function createDeliveryJob(
+  ctx: JobContext,
+  input: { trailName: string; clientToken?: string | undefined },
+): Promise<{ jobId: number; created: boolean }> {
+  const print = fingerprint(input.trailName);
+  if (input.clientToken !== undefined) {
+    const earlier = await findJobByClientToken(ctx.db, ctx.accountId, input.clientToken);
+    if (earlier) {
+      if (earlier.request_fingerprint !== print) throw new ApiError('IdempotentParameterMismatch');
+      return { jobId: Number(earlier.id), created: false };
+    }
+  }
+  const row = await findTrail(ctx.db, ctx.accountId, input.trailName);
+  if (!row) throw new ApiError('TrailNotFoundException');
+  const trail = toTrail(row);
+  const destinations = destinationsOf(trail);
+  if (destinations.length === 0) {
+    throw errors.invalidParameter(
+      'TrailName',
+      'The trail delivers to neither Log Service (SlsProjectArn) nor OSS (OssBucketName); MaxCompute is not supported for historical delivery.',
+    );
+  }
+  const active = await findActiveJob(ctx.db, ctx.accountId);
+  if (active) throw runningError(Number(active.id));
+
+  const regions = regionsOf(trail, ctx.regions);
+  const cutoff =
+    trail.status === 'Enable' && trail.liveStartSeq !== null
+      ? trail.liveStartSeq
+      : await ctx.safeHorizon(ctx.db);
+  const now = ctx.now;
+  try {
+    const jobId = await insertDeliveryJob(
+      ctx.db,
+      {
+        account_id: ctx.accountId,
+        trail_name: trail.name,
+        home_region: trail.homeRegion,
+        event_rw: trail.eventRW,
+        regions_json: JSON.stringify(regions),
+        destinations_json: JSON.stringify(destinations),
+        job_status: 0,
+        state: 'Queued',
+        client_token: input.clientToken ?? null,
+        request_fingerprint: print,
+        created_at: now,
+        updated_at: now,
+        window_start: now - WINDOW_BEFORE_MS,
+        window_end: now + WINDOW_AFTER_MS,
+        cutoff_seq: cutoff,
+        run_at: now,
+      },
+      regions.flatMap((region) =>
+        destinations.map((d) => ({ region, destination: d.key, status: 0, updated_at: now })),
+      ),
+    );
+    return { jobId, created: true };
+  } catch (e) {
+    if (isActiveSlotConflict(e)) {
+      const winner = await findActiveJob(ctx.db, ctx.accountId);
+      throw runningError(winner ? Number(winner.id) : undefined);
+    }
+    throw e;
+  }
+}
+
+function runningError(jobId: number | undefined): ApiError {
+  return new ApiError(
+    'DeliveryHistoryJobAlreadyRunning',
+    `A historical event delivery job${jobId === undefined ? '' : ` (JobId ${jobId})`} is already running for this account; only one may run at a time.`,
+  );
+}
+
+export interface RegionStatus {
+  region: string;
+  status: number;
+}
+
+export interface DeliveryJobDetail extends DeliveryJob {
+  regions: RegionStatus[];
+}
+
+/** A region's status from its destinations: failed if any failed, done when all are done. */
+function regionStatus(job: DeliveryJob, statuses: number[]): number {
+  if (statuses.some((s) => s === 3)) return 3;
+  if (statuses.length > 0 && statuses.every((s) => s === 2)) return 2;
+  if (job.jobStatus === 3) return 3; // stopped before this region finished
+  if (job.jobStatus === 0) return 0;
+  return statuses.some((s) => s > 0) || job.jobStatus === 1 ? 1 : 0;
+}
+
+export async function getDeliveryJob(
+  ctx: Pick<JobContext, 'db' | 'accountId'>,
+  jobId: number,
+): Promise<DeliveryJobDetail> {
+  const row = await findLiveJob(ctx.db, ctx.accountId, jobId);
+  if (!row) throw notFound();
+  const job = toDeliveryJob(row);
+  const progress = await listProgress(ctx.db, job.jobId);
+  const regions = JSON.parse(row.regions_json) as string[];
+  return {
+    ...job,
+    regions: regions.map((region) => ({
+      region,
+      status: regionStatus(
+        job,
+        progress.filter((p) => p.region === region).map((p) => Number(p.status)),
+      ),
+    })),
+  };
+}
+
+export async function deleteDeliveryJob(
+  ctx: Pick<JobContext, 'db' | 'accountId' | 'now'>,
+  jobId: number,
+): Promise<void> {
+  if (!(await markJobDeleted(ctx.db, ctx.accountId, jobId, ctx.now))) throw notFound();
+}
+
+/** DeleteTrail stops the trail's running job (decisions §4): status 3, reason TrailDeleted. */
+export function stopJobsOfDeletedTrail(
+  db: Kysely<Database>,
+  accountId: string,
+  trailName: string,
+  now: number,
+): Promise<number> {
+  return stopActiveJobsOfTrail(db, accountId, trailName, 'TrailDeleted', now);
+}
