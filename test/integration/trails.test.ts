@@ -269,6 +269,9 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
       expect(names(await call(variant, t, k, 'DescribeTrails', { NameList: 'nope-nope' }))).toEqual(
         [],
       );
+      expect(names(await call(variant, t, k, 'DescribeTrails', { NameList: ' , ' }))).toHaveLength(
+        3,
+      );
       await expectFailure(
         variant,
         t,

@@ -15,12 +15,15 @@ export const describeTrailsAction: ActionDefinition = {
   async handle({ params, caller, services }) {
     readBoolean(params, 'IncludeShadowTrails', false);
     readBoolean(params, 'IncludeOrganizationTrail', false);
-    const nameList = readOptionalString(params, 'NameList');
-    const names = nameList
-      ?.split(',')
+    const names = (readOptionalString(params, 'NameList') ?? '')
+      .split(',')
       .map((n) => n.trim())
       .filter((n) => n !== '');
-    const trails = await describeTrails({ db: services.db, accountId: caller.accountId }, names);
+    // A NameList with no names in it (`,`) lists every trail, like an absent one.
+    const trails = await describeTrails(
+      { db: services.db, accountId: caller.accountId },
+      names.length > 0 ? names : undefined,
+    );
     return { TrailList: trails.map(trailToWire) };
   },
 };
