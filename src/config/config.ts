@@ -47,6 +47,24 @@ export const configSchema = z
         message:
           'accessKeyId and accessKeySecret must be given together (OPENTRAIL_ACCESS_KEY_ID / OPENTRAIL_ACCESS_KEY_SECRET)',
       }),
+    delivery: z
+      .object({
+        /** File-sink root; default `<dataDir>/delivery` (a shared path when several nodes run). */
+        root: z.string().min(1).optional(),
+        /** Concurrent delivery workers in this process; 0 disables the engine here. */
+        workers: z.coerce.number().int().min(0).max(64).default(2),
+        /** A lease not renewed for this long is taken over by another worker. */
+        leaseSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+        /** Events read per chunk (bounds memory per stream). */
+        chunkSize: z.coerce.number().int().min(1).max(100_000).default(5000),
+        /** Batches in flight per (region, destination). */
+        inFlight: z.coerce.number().int().min(1).max(64).default(4),
+        /** Failed attempts before a region is marked failed. */
+        maxFailures: z.coerce.number().int().min(1).max(100).default(8),
+      })
+      .prefault({}),
+    /** Test hooks; never set in production. */
+    testing: z.object({ crashAt: z.string().optional() }).prefault({}),
   })
   .refine((c) => c.regions.includes(c.region), {
     path: ['region'],
@@ -56,4 +74,6 @@ export const configSchema = z
 export type Config = Readonly<z.infer<typeof configSchema>> & {
   /** Where the SQLite database lives (derived from dataDir). */
   readonly databasePath: string;
+  /** The file sink's root (delivery.root, or `<dataDir>/delivery`). */
+  readonly deliveryRoot: string;
 };

@@ -19,6 +19,9 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_ACCOUNT_ID', ['bootstrap', 'accountId'], 'string'],
   ['OPENTRAIL_ACCESS_KEY_ID', ['bootstrap', 'accessKeyId'], 'string'],
   ['OPENTRAIL_ACCESS_KEY_SECRET', ['bootstrap', 'accessKeySecret'], 'string'],
+  ['OPENTRAIL_DELIVERY_ROOT', ['delivery', 'root'], 'string'],
+  ['OPENTRAIL_DELIVERY_WORKERS', ['delivery', 'workers'], 'string'],
+  ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 
 export interface LoadConfigInput {
@@ -118,6 +121,7 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
     ...result.data,
     dataDir,
     databasePath: path.join(dataDir, 'opentrail.db'),
+    deliveryRoot: path.resolve(cwd, result.data.delivery.root ?? path.join(dataDir, 'delivery')),
   });
 }
 

@@ -102,6 +102,37 @@ export interface DeliveryBatchesTable {
   created_at: number;
 }
 
+/** The three states ActionTrail reports in DescribeTrails `Status`. */
+export type TrailStatus = 'Fresh' | 'Enable' | 'Disable';
+
+/** A trail ([B1]). Destination columns are NULL when the caller did not set them. */
+export interface TrailsTable {
+  id: Generated<number>;
+  account_id: string;
+  name: string;
+  /** The region of the request that created it (decisions §1). */
+  home_region: string;
+  /** `All` or one configured region id. */
+  trail_region: string;
+  /** `Write` | `Read` | `All`. */
+  event_rw: string;
+  is_organization_trail: number;
+  oss_bucket_name: string | null;
+  oss_key_prefix: string | null;
+  oss_write_role_arn: string | null;
+  sls_project_arn: string | null;
+  sls_write_role_arn: string | null;
+  max_compute_project_arn: string | null;
+  max_compute_write_role_arn: string | null;
+  status: TrailStatus;
+  start_logging_at: number | null;
+  stop_logging_at: number | null;
+  /** decisions §4: sequence at which live delivery begins; set by StartLogging. */
+  live_start_seq: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -109,4 +140,5 @@ export interface Database {
   delivery_jobs: DeliveryJobsTable;
   delivery_job_progress: DeliveryJobProgressTable;
   delivery_batches: DeliveryBatchesTable;
+  trails: TrailsTable;
 }

@@ -32,6 +32,9 @@ export const errors = {
       formatMessage(ERROR_CATALOG.UnsupportedOperation.message, [action]),
     ),
   of: (code: ErrorCode, message?: string) => new ApiError(code, message),
+  /** The catalog's wording followed by what exactly was wrong, e.g. the rule a name broke. */
+  detailed: (code: ErrorCode, detail: string) =>
+    new ApiError(code, `${ERROR_CATALOG[code].message} ${detail}`),
 };
 
 export function isApiError(e: unknown): e is ApiError {

@@ -53,6 +53,20 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'Specified SecurityToken mismatch with the AccessKey.',
   },
+  // Trails (actiontrail-api.md §3.7: 2020-07-06 pages for TrailNotFoundException, the 2017/2018
+  // tables for the create/update codes; decisions.md §4)
+  TrailNotFoundException: { status: 404, message: 'The specified Trail does not exist.' },
+  TrailAlreadyExistsException: {
+    status: 400,
+    message: 'The specified trail name already exists.',
+  },
+  InvalidTrailNameException: { status: 400, message: 'The specified trail name is invalid.' },
+  InvalidBucketNameException: { status: 400, message: 'The specified bucket name is invalid.' },
+  InvalidPrefixException: { status: 400, message: 'The specified prefix is invalid.' },
+  MaximumNumberOfTrailsExceededException: {
+    status: 403,
+    message: 'The number of trails in this region exceeds the limit.',
+  },
   // Historical event delivery jobs (decisions §5)
   DeliveryHistoryJobNotFound: {
     status: 404,

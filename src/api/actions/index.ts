@@ -1,7 +1,26 @@
 import type { ActionDefinition } from './action.js';
+import { createTrailAction } from './create-trail.js';
+import { deleteTrailAction } from './delete-trail.js';
+import { describeRegionsAction } from './describe-regions.js';
+import { describeTrailsAction } from './describe-trails.js';
+import { getTrailStatusAction } from './get-trail-status.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
+import { startLoggingAction } from './start-logging.js';
+import { stopLoggingAction } from './stop-logging.js';
+import { updateTrailAction } from './update-trail.js';
 
 /** The registry: one file per Action, listed here (architecture lesson 3). */
 export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
-  [listDeliveryHistoryJobs].map((a) => [a.name, a]),
+  [
+    listDeliveryHistoryJobs,
+    // Trails and regions ([B1])
+    createTrailAction,
+    describeTrailsAction,
+    updateTrailAction,
+    deleteTrailAction,
+    startLoggingAction,
+    stopLoggingAction,
+    getTrailStatusAction,
+    describeRegionsAction,
+  ].map((a) => [a.name, a]),
 );

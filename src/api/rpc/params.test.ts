@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../errors/api-error.js';
-import { readInteger, readList, readRequiredString } from './params.js';
+import {
+  readBoolean,
+  readClearableString,
+  readInteger,
+  readList,
+  readOptionalEnum,
+  readRequiredString,
+} from './params.js';
 
 describe('readInteger', () => {
   const rule = { min: 1, max: 100, default: 20 };
@@ -55,5 +62,42 @@ describe('readList', () => {
 describe('readRequiredString', () => {
   it('is MissingParameter when absent', () => {
     expect(() => readRequiredString({}, 'TrailName')).toThrow(/"TrailName"/);
+  });
+});
+
+describe('readBoolean', () => {
+  it('reads true and false in any letter case, defaults when absent or empty', () => {
+    expect(readBoolean({ B: 'true' }, 'B', false)).toBe(true);
+    expect(readBoolean({ B: 'FALSE' }, 'B', true)).toBe(false);
+    expect(readBoolean({ B: 'True' }, 'B', false)).toBe(true);
+    expect(readBoolean({}, 'B', true)).toBe(true);
+    expect(readBoolean({ B: '' }, 'B', false)).toBe(false);
+  });
+  it.each(['1', '0', 'yes', ' true'])('rejects %j with InvalidParameter naming it', (value) => {
+    expect(() => readBoolean({ IsOrganizationTrail: value }, 'IsOrganizationTrail', false)).toThrow(
+      /"IsOrganizationTrail".*true or false/,
+    );
+  });
+});
+
+describe('readOptionalEnum', () => {
+  const allowed = ['Write', 'Read', 'All'] as const;
+  it('returns an allowed value, undefined when absent or empty', () => {
+    expect(readOptionalEnum({ EventRW: 'Read' }, 'EventRW', allowed)).toBe('Read');
+    expect(readOptionalEnum({}, 'EventRW', allowed)).toBeUndefined();
+    expect(readOptionalEnum({ EventRW: '' }, 'EventRW', allowed)).toBeUndefined();
+  });
+  it('rejects another spelling, listing the allowed values', () => {
+    expect(() => readOptionalEnum({ EventRW: 'all' }, 'EventRW', allowed)).toThrow(
+      /"EventRW".*Write, Read, All/,
+    );
+  });
+});
+
+describe('readClearableString', () => {
+  it('tells absent (undefined) from sent empty (clear)', () => {
+    expect(readClearableString({}, 'OssKeyPrefix')).toBeUndefined();
+    expect(readClearableString({ OssKeyPrefix: '' }, 'OssKeyPrefix')).toBe('');
+    expect(readClearableString({ OssKeyPrefix: 'logs-a' }, 'OssKeyPrefix')).toBe('logs-a');
   });
 });

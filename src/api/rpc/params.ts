@@ -40,6 +40,42 @@ export function readOptionalString(params: RpcParams, name: string): string | un
 }
 
 /**
+ * Reads a parameter that may be sent empty on purpose: undefined when absent, `''` when present
+ * but empty (Terraform sends `X=` to clear a field it no longer sets), the value otherwise.
+ */
+export function readClearableString(params: RpcParams, name: string): string | undefined {
+  return params[name];
+}
+
+/**
+ * Reads an optional boolean. The SDKs stringify booleans as `true` / `false`; any letter case is
+ * accepted. Absent or empty means the default; anything else is a 400 InvalidParameter.
+ */
+export function readBoolean(params: RpcParams, name: string, defaultValue: boolean): boolean {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return defaultValue;
+  const lower = raw.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw errors.invalidParameter(name, 'It must be true or false.');
+}
+
+/**
+ * Reads an optional parameter that must be one of `allowed` (exact spelling). Absent or empty
+ * means undefined; anything else is a 400 InvalidParameter listing the allowed values.
+ */
+export function readOptionalEnum<T extends string>(
+  params: RpcParams,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return undefined;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw errors.invalidParameter(name, `It must be one of ${allowed.join(', ')}.`);
+}
+
+/**
  * Reads a repeated parameter flattened the way every Alibaba SDK sends it: `Name.1`, `Name.2`
  * for scalars and `Name.1.Key`, `Name.1.Value` for objects (1-based). Returns the entries in
  * index order; gaps are skipped.

@@ -98,7 +98,7 @@ export async function completeChunk(
   db: Kysely<Database>,
   key: StreamKey,
   owner: string,
-  chunk: { endSeq: number; delivered: number; now: number },
+  chunk: { endSeq: number; delivered: number; now: number; beforeCommit?: () => void },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const r = await trx
@@ -124,6 +124,7 @@ export async function completeChunk(
       .where('destination', '=', key.destination)
       .where('chunk_end_seq', '<=', chunk.endSeq)
       .execute();
+    chunk.beforeCommit?.();
     return true;
   });
 }

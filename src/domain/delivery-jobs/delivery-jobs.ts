@@ -32,7 +32,9 @@ export const WINDOW_BEFORE_MS = 90 * DAY_MS;
 export const WINDOW_AFTER_MS = 5 * MINUTE_MS;
 
 function fingerprint(trailName: string): string {
-  return createHash('sha256').update(JSON.stringify({ TrailName: trailName })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ TrailName: trailName }))
+    .digest('hex');
 }
 
 function notFound(): ApiError {

@@ -12,6 +12,7 @@ import {
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Destination, Sink } from '../../sinks/sink.js';
+import type { CrashPoint } from '../crash-points.js';
 import type { EventSource } from '../event-source.js';
 import { runDeliverySlice, type SliceOutcome } from '../tasks/deliver-history.task.js';
 import type { EngineOptions } from './engine-options.js';
@@ -27,6 +28,7 @@ export interface EngineDeps {
   /** Identifies this engine in leases; unique per process. */
   owner?: string;
   random?: () => number;
+  crashPoint?: CrashPoint;
 }
 
 /**

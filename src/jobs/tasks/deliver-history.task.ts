@@ -19,6 +19,7 @@ import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
 import type { Clock } from '../../lib/clock.js';
 import { type Destination, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
+import type { CrashPoint } from '../crash-points.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import { BUCKET_MS, bucketOf, type EventSource, type ScopeFilter } from '../event-source.js';
 
@@ -32,6 +33,7 @@ export interface SliceContext {
   owner: string;
   signal: AbortSignal;
   random?: () => number;
+  crashPoint?: CrashPoint;
 }
 
 /** What the engine does with the job after one slice. */
@@ -217,6 +219,7 @@ async function sendPlanned(
         failure ??= e;
         return;
       }
+      ctx.crashPoint?.('after-ack');
       must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
     }
   };
@@ -225,7 +228,14 @@ async function sendPlanned(
   if (failure === undefined) {
     const delivered = planned.reduce((n, p) => n + p.prepared.count, 0);
     const endSeq = (planned[0] as (typeof planned)[number]).row.chunk_end_seq;
-    must(await completeChunk(ctx.db, key, ctx.owner, { endSeq, delivered, now }));
+    must(
+      await completeChunk(ctx.db, key, ctx.owner, {
+        endSeq,
+        delivered,
+        now,
+        beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
+      }),
+    );
     return { kind: 'continue' };
   }
   if (ctx.signal.aborted) throw new LeaseLost('aborted');

@@ -1,0 +1,85 @@
+import type { TrailRow } from '../../db/repositories/trails.repository.js';
+import type { TrailStatus } from '../../db/schema.js';
+import type { EventRW } from './trail-rules.js';
+
+export type { TrailStatus };
+
+/** What a caller configures on a trail; `null` means "not set". */
+export interface TrailSettings {
+  eventRW: EventRW;
+  trailRegion: string;
+  ossBucketName: string | null;
+  ossKeyPrefix: string | null;
+  ossWriteRoleArn: string | null;
+  slsProjectArn: string | null;
+  slsWriteRoleArn: string | null;
+  maxComputeProjectArn: string | null;
+  maxComputeWriteRoleArn: string | null;
+}
+
+export interface Trail extends TrailSettings {
+  accountId: string;
+  name: string;
+  homeRegion: string;
+  isOrganizationTrail: boolean;
+  status: TrailStatus;
+  startLoggingAt: number | null;
+  stopLoggingAt: number | null;
+  liveStartSeq: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** `acs:actiontrail:<homeRegion>:<accountId>:trail/<name>`, the RAM resource of a trail. */
+export function trailArn(t: Pick<Trail, 'homeRegion' | 'accountId' | 'name'>): string {
+  return `acs:actiontrail:${t.homeRegion}:${t.accountId}:trail/${t.name}`;
+}
+
+function nullableNumber(v: number | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+export function toTrail(row: TrailRow): Trail {
+  return {
+    accountId: row.account_id,
+    name: row.name,
+    homeRegion: row.home_region,
+    trailRegion: row.trail_region,
+    eventRW: row.event_rw as EventRW,
+    isOrganizationTrail: row.is_organization_trail === 1,
+    ossBucketName: row.oss_bucket_name,
+    ossKeyPrefix: row.oss_key_prefix,
+    ossWriteRoleArn: row.oss_write_role_arn,
+    slsProjectArn: row.sls_project_arn,
+    slsWriteRoleArn: row.sls_write_role_arn,
+    maxComputeProjectArn: row.max_compute_project_arn,
+    maxComputeWriteRoleArn: row.max_compute_write_role_arn,
+    status: row.status,
+    startLoggingAt: nullableNumber(row.start_logging_at),
+    stopLoggingAt: nullableNumber(row.stop_logging_at),
+    liveStartSeq: nullableNumber(row.live_start_seq),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/**
+ * GetTrailStatus's view of a trail. Nothing is delivered yet ([D2] fills the delivery times and
+ * errors), so a destination counts as available when it is configured: no delivery to it has
+ * failed. MaxCompute is stored but never delivered to (decisions §4).
+ */
+export interface TrailDeliveryStatus {
+  isLogging: boolean;
+  ossBucketStatus: boolean;
+  slsLogStoreStatus: boolean;
+  maxComputeSupported: boolean | undefined;
+}
+
+export function deliveryStatus(t: Trail): TrailDeliveryStatus {
+  return {
+    isLogging: t.status === 'Enable',
+    ossBucketStatus: t.ossBucketName !== null,
+    slsLogStoreStatus: t.slsProjectArn !== null,
+    maxComputeSupported: t.maxComputeProjectArn === null ? undefined : false,
+  };
+}
