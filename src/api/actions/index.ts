@@ -1,8 +1,11 @@
 import type { ActionDefinition } from './action.js';
+import { createDeliveryHistoryJob } from './create-delivery-history-job.js';
 import { createTrailAction } from './create-trail.js';
+import { deleteDeliveryHistoryJob } from './delete-delivery-history-job.js';
 import { deleteTrailAction } from './delete-trail.js';
 import { describeRegionsAction } from './describe-regions.js';
 import { describeTrailsAction } from './describe-trails.js';
+import { getDeliveryHistoryJob } from './get-delivery-history-job.js';
 import { getTrailStatusAction } from './get-trail-status.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
 import { startLoggingAction } from './start-logging.js';
@@ -12,7 +15,11 @@ import { updateTrailAction } from './update-trail.js';
 /** The registry: one file per Action, listed here (architecture lesson 3). */
 export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
   [
+    // Historical event delivery jobs ([A], [C1])
     listDeliveryHistoryJobs,
+    createDeliveryHistoryJob,
+    getDeliveryHistoryJob,
+    deleteDeliveryHistoryJob,
     // Trails and regions ([B1])
     createTrailAction,
     describeTrailsAction,

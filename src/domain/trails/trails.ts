@@ -10,6 +10,7 @@ import {
 } from '../../db/repositories/trails.repository.js';
 import type { Database } from '../../db/schema.js';
 import { ApiError, errors } from '../../errors/api-error.js';
+import { stopJobsOfDeletedTrail } from '../delivery-jobs/delivery-jobs.js';
 import { startLoggingChange, stopLoggingChange } from './logging.js';
 import { type Trail, type TrailSettings, toTrail } from './trail.js';
 import {
@@ -214,13 +215,19 @@ function pickSettings(t: Trail): TrailSettings {
   };
 }
 
-/** Deletes the trail. [C1] will also stop its live delivery and running jobs (decisions §4). */
+/**
+ * Deletes the trail and stops its running delivery job (status 3, reason TrailDeleted; the job
+ * stays listable), in one transaction (decisions §4).
+ */
 export async function deleteTrail(
-  ctx: Pick<TrailContext, 'db' | 'accountId'>,
+  ctx: Pick<TrailContext, 'db' | 'accountId' | 'now'>,
   name: string,
 ): Promise<void> {
   checkTrailName(name);
-  if (!(await deleteTrailRow(ctx.db, ctx.accountId, name))) throw notFound();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await deleteTrailRow(trx, ctx.accountId, name))) throw notFound();
+    await stopJobsOfDeletedTrail(trx, ctx.accountId, name, ctx.now);
+  });
 }
 
 /** StartLogging: `Enable`, StartLoggingTime = now, and the sequence live delivery starts at. */
