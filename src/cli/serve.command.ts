@@ -8,6 +8,7 @@ import { openDatabase } from '../db/open-database.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
+import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
@@ -89,10 +90,12 @@ export async function serve(config: Config): Promise<void> {
     printBanner(config, boot.generated, file);
   }
 
-  const services = { config, db: handle.db, clock, logger };
+  const engine = createDeliveryEngine({ config, handle, clock, logger });
+  const services = { config, db: handle.db, clock, logger, deliveryEngine: engine };
   const app = await buildApp(services);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ url: address, database: handle.location }, 'listening');
+  if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;
   const purge = setInterval(() => {
@@ -109,6 +112,7 @@ export async function serve(config: Config): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     await app.close();
+    await engine.stop();
     await handle.close();
     releaseLock();
   };

@@ -1,0 +1,37 @@
+import type { Config } from '../config/config.js';
+import type { DatabaseHandle } from '../db/open-database.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../observability/logger.js';
+import { createSink } from '../sinks/create-sink.js';
+import { crashPointsFrom } from './crash-points.js';
+import { DeliveryEngine } from './engine/delivery-engine.js';
+import { DEFAULT_ENGINE_OPTIONS } from './engine/engine-options.js';
+import { storeEventSource } from './store-event-source.js';
+
+/** Wires the engine to the event store, the configured sinks and the configured limits. */
+export function createDeliveryEngine(deps: {
+  config: Config;
+  handle: DatabaseHandle;
+  clock: Clock;
+  logger: Logger;
+}): DeliveryEngine {
+  const { config, handle } = deps;
+  const sink = createSink({ root: config.deliveryRoot });
+  return new DeliveryEngine({
+    db: handle.db,
+    capabilities: handle.dialect.capabilities,
+    clock: deps.clock,
+    logger: deps.logger,
+    events: storeEventSource(handle.db),
+    sinkFor: () => sink,
+    options: {
+      ...DEFAULT_ENGINE_OPTIONS,
+      workers: config.delivery.workers,
+      leaseMs: config.delivery.leaseSeconds * 1000,
+      chunkSize: config.delivery.chunkSize,
+      inFlight: config.delivery.inFlight,
+      maxFailures: config.delivery.maxFailures,
+    },
+    crashPoint: crashPointsFrom(config.testing.crashAt),
+  });
+}
