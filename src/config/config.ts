@@ -55,6 +55,8 @@ export const configSchema = z
         workers: z.coerce.number().int().min(0).max(64).default(2),
         /** A lease not renewed for this long is taken over by another worker. */
         leaseSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+        /** How long one claim works on a job before handing it back (rotation between jobs). */
+        sliceMs: z.coerce.number().int().min(0).max(60_000).default(250),
         /** Events read per chunk (bounds memory per stream). */
         chunkSize: z.coerce.number().int().min(1).max(100_000).default(5000),
         /** Batches in flight per (region, destination). */

@@ -18,7 +18,11 @@ export interface ValidationContext {
   defaultRegion: string;
 }
 
-export type ValidationErrorCode = 'InvalidEvent' | 'EventTooLarge' | 'InvalidEventTime' | 'InvalidRegion';
+export type ValidationErrorCode =
+  | 'InvalidEvent'
+  | 'EventTooLarge'
+  | 'InvalidEventTime'
+  | 'InvalidRegion';
 
 export type ValidationResult =
   | { ok: true; event: Record<string, unknown> }
@@ -41,7 +45,10 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
     return invalid('InvalidEvent', 'event cannot be serialised as JSON');
   }
   if (size > MAX_EVENT_BYTES) {
-    return invalid('EventTooLarge', `event is ${size} bytes; at most ${MAX_EVENT_BYTES} are accepted`);
+    return invalid(
+      'EventTooLarge',
+      `event is ${size} bytes; at most ${MAX_EVENT_BYTES} are accepted`,
+    );
   }
 
   for (const field of ['eventName', 'serviceName'] as const) {
@@ -50,7 +57,8 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
   }
 
   const rawTime = raw.eventTime;
-  if (rawTime === undefined || rawTime === null) return invalid('InvalidEvent', 'eventTime is missing');
+  if (rawTime === undefined || rawTime === null)
+    return invalid('InvalidEvent', 'eventTime is missing');
   const time = typeof rawTime === 'string' ? parseEventTime(rawTime) : undefined;
   if (time === undefined) {
     return invalid(
@@ -60,11 +68,17 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
   }
   const eventTime = formatIsoSeconds(time);
   if (time > ctx.now + MAX_FUTURE_SKEW_MS) {
-    return invalid('InvalidEventTime', `eventTime ${eventTime} is more than 15 minutes in the future`);
+    return invalid(
+      'InvalidEventTime',
+      `eventTime ${eventTime} is more than 15 minutes in the future`,
+    );
   }
   if (time < ctx.now - ctx.retentionMs) {
     const days = Math.round(ctx.retentionMs / 86_400_000);
-    return invalid('InvalidEventTime', `eventTime ${eventTime} is older than the ${days}-day retention`);
+    return invalid(
+      'InvalidEventTime',
+      `eventTime ${eventTime} is older than the ${days}-day retention`,
+    );
   }
 
   for (const field of ['eventId', 'eventType', 'eventCategory', 'acsRegion'] as const) {
@@ -108,7 +122,14 @@ const ISO_TIME =
 export function parseEventTime(text: string): number | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const local = Date.UTC(y, mo - 1, d, h, mi, s);
   // Date.UTC rolls 2021-02-30 over into March; a real calendar date must round-trip.

@@ -28,6 +28,7 @@ export function createDeliveryEngine(deps: {
       ...DEFAULT_ENGINE_OPTIONS,
       workers: config.delivery.workers,
       leaseMs: config.delivery.leaseSeconds * 1000,
+      sliceMs: config.delivery.sliceMs,
       chunkSize: config.delivery.chunkSize,
       inFlight: config.delivery.inFlight,
       maxFailures: config.delivery.maxFailures,

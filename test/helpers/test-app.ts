@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
 import { createAccessKey, type NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
+import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
+import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { freshDataDir } from './server-process.js';
@@ -17,6 +19,8 @@ export interface TestApp {
   app: FastifyInstance;
   handle: DatabaseHandle;
   services: AppServices;
+  /** The delivery engine over this app's database and file sink (not started). */
+  engine: DeliveryEngine;
   /** The first account's long-term key. */
   key: NewAccessKey;
   /** Another key; `newAccount: true` gives a second account. */
@@ -39,7 +43,9 @@ export async function startTestApp(
   const clock = options.clock ?? systemClock;
   const handle = await openDatabase(config);
   const boot = await bootstrapAccounts(handle, clock, {});
-  const services: AppServices = { config, db: handle.db, clock, logger: createLogger('silent') };
+  const logger = createLogger('silent');
+  const engine = createDeliveryEngine({ config, handle, clock, logger });
+  const services: AppServices = { config, db: handle.db, clock, logger, deliveryEngine: engine };
   const app = await buildApp(services);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (!boot.generated) throw new Error('expected a generated key on a fresh database');
@@ -47,11 +53,13 @@ export async function startTestApp(
     url,
     host: url.replace(/^http:\/\//, ''),
     app,
+    engine,
     handle,
     services,
     key: boot.generated,
     newKey: (o = {}) => createAccessKey(handle.db, clock, o),
     close: async () => {
+      await engine.stop();
       await app.close();
       await handle.close();
     },

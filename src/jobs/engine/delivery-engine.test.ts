@@ -63,6 +63,7 @@ describe('DeliveryEngine', () => {
   let sink: RecordingSink;
   const options: EngineOptions = {
     ...DEFAULT_ENGINE_OPTIONS,
+    sliceMs: 0,
     chunkSize: 50,
     inFlight: 3,
     maxFailures: 3,

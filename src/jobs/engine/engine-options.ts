@@ -3,6 +3,11 @@ export interface EngineOptions {
   workers: number;
   /** A lease not renewed for this long is taken over by another worker. */
   leaseMs: number;
+  /**
+   * How long one claim keeps working on a job before handing it back (rotation). 0 = one chunk
+   * per claim. Longer slices mean fewer claims; shorter ones interleave jobs more finely.
+   */
+  sliceMs: number;
   /** Idle polling interval (a job created in-process also wakes the engine at once). */
   pollMs: number;
   /** Events read per chunk: bounds memory whatever the job size. */
@@ -18,6 +23,7 @@ export interface EngineOptions {
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   workers: 2,
   leaseMs: 30_000,
+  sliceMs: 250,
   pollMs: 500,
   chunkSize: 5_000,
   inFlight: 4,

@@ -55,6 +55,16 @@ function must(ok: boolean): void {
  * another account's.
  */
 export async function runDeliverySlice(job: LeasedJob, ctx: SliceContext): Promise<SliceOutcome> {
+  const started = ctx.clock.now();
+  for (;;) {
+    const outcome = await runOneChunk(job, ctx);
+    if (outcome.kind !== 'continue' || ctx.clock.now() - started >= ctx.options.sliceMs) {
+      return outcome;
+    }
+  }
+}
+
+async function runOneChunk(job: LeasedJob, ctx: SliceContext): Promise<SliceOutcome> {
   try {
     const rows = await listProgress(ctx.db, job.id);
     const open = rows.filter((r) => r.status === 0 || r.status === 1);

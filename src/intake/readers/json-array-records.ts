@@ -1,0 +1,52 @@
+import { pipeline, Readable } from 'node:stream';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import { errorText, type RecordResult, unwrapRecord } from './record-unwrap.js';
+
+/**
+ * The parser throws away every element it finished in the same write as a syntax error, so the
+ * input is written in small slices: then at most the element or two before a syntax error are
+ * lost with it. Measured: no slower than 64 KiB writes.
+ */
+const SLICE_BYTES = 2048;
+
+/**
+ * Streams the elements of one top-level JSON array (an OSS export file), holding one element at
+ * a time. `line` is the element's 0-based index. A syntax error cannot be skipped past in a JSON
+ * array, so it ends the file with one error record naming the first element not read.
+ */
+export async function* readJsonArrayRecords(
+  chunks: AsyncIterable<Uint8Array>,
+): AsyncGenerator<RecordResult> {
+  // Only whole (packed) values are assembled; chunked value tokens would just be discarded (~30%
+  // faster measured).
+  const parser = streamArray.withParserAsStream({ streamValues: false });
+  const source = Readable.from(sliced(chunks));
+  // Errors from either side surface in the loop below (pipeline destroys the parser with them).
+  pipeline(source, parser, () => {});
+  let next = 0;
+  try {
+    for await (const item of parser as AsyncIterable<{ key: number; value: unknown }>) {
+      next = item.key + 1;
+      const unwrapped = unwrapRecord(item.value);
+      yield 'error' in unwrapped
+        ? { error: unwrapped.error, line: item.key }
+        : { record: unwrapped.record, line: item.key };
+    }
+  } catch (err) {
+    yield {
+      error: `${errorText(err)} (elements from index ${next} on were not read)`,
+      line: next,
+    };
+  } finally {
+    parser.destroy();
+  }
+}
+
+async function* sliced(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    for (let offset = 0; offset < buffer.length; offset += SLICE_BYTES) {
+      yield buffer.subarray(offset, offset + SLICE_BYTES);
+    }
+  }
+}
