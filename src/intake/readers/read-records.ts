@@ -84,11 +84,14 @@ export async function* readRecords(
   } else {
     options.onDetect?.({ gzip, format: 'unknown' });
     const shown = JSON.stringify(String.fromCharCode(lead ?? 0));
-    yield {
-      error: `not an event file: expected a JSON array or JSON lines, found ${shown}`,
-      line: leadLine,
-    };
-    await body.return?.();
+    try {
+      yield {
+        error: `not an event file: expected a JSON array or JSON lines, found ${shown}`,
+        line: leadLine,
+      };
+    } finally {
+      await body.return?.(); // close the file even if the consumer stops here
+    }
   }
 }
 
