@@ -215,7 +215,16 @@ export function sdkVariants(): SdkVariant[] {
         sdk: OPENAPI,
         scheme: 'v1',
         run: (c) =>
-          openApiClient(c).doRPCRequest(c.action, c.version, 'HTTPS', method, 'AK', 'json', query(c), runtime),
+          openApiClient(c).doRPCRequest(
+            c.action,
+            c.version,
+            'HTTPS',
+            method,
+            'AK',
+            'json',
+            query(c),
+            runtime,
+          ),
       }),
     ),
     {
@@ -223,7 +232,16 @@ export function sdkVariants(): SdkVariant[] {
       sdk: OPENAPI,
       scheme: 'v1',
       run: (c) =>
-        openApiClient(c).doRPCRequest(c.action, c.version, 'HTTPS', 'POST', 'AK', 'json', form(c), runtime),
+        openApiClient(c).doRPCRequest(
+          c.action,
+          c.version,
+          'HTTPS',
+          'POST',
+          'AK',
+          'json',
+          form(c),
+          runtime,
+        ),
     },
   ];
 }
@@ -345,7 +363,7 @@ async function main(): Promise<void> {
   const server = await startCaptureServer();
   try {
     const lines = await recordRequests(server, sdkVariants(), RECORD_CASES);
-    writeFileSync(output, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    writeFileSync(output, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     for (const line of lines) console.log(`${line.scheme}  ${line.method.padEnd(4)} ${line.label}`);
     console.log(`${lines.length} requests recorded → ${output}`);
   } finally {

@@ -31,7 +31,12 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     return sendError(reply, requestId, request.headers.host ?? '', apiError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, newRequestId(), request.headers.host ?? '', new ApiError('InvalidAction.NotFound')),
+    sendError(
+      reply,
+      newRequestId(),
+      request.headers.host ?? '',
+      new ApiError('InvalidAction.NotFound'),
+    ),
   );
 
   registerRpcGateway(app, services);

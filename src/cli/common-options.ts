@@ -14,7 +14,10 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-d, --data-dir <dir>', 'data directory (default: ./data, $OPENTRAIL_DATA_DIR)');
 }
 
-export function configFromOptions(opts: CommonOptions, flags: Record<string, unknown> = {}): Config {
+export function configFromOptions(
+  opts: CommonOptions,
+  flags: Record<string, unknown> = {},
+): Config {
   return loadConfig({
     ...(opts.config ? { file: opts.config } : {}),
     flags: { dataDir: opts.dataDir, ...flags },

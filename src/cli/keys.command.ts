@@ -3,7 +3,7 @@ import { openDatabase } from '../db/open-database.js';
 import { createAccessKey, listKeys, setKeyEnabled } from '../domain/accounts/access-keys.js';
 import { systemClock } from '../lib/clock.js';
 import { formatIsoSeconds } from '../lib/time.js';
-import { type CommonOptions, addCommonOptions, configFromOptions } from './common-options.js';
+import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
 interface CreateOptions extends CommonOptions {
   account?: string;
@@ -14,7 +14,10 @@ interface CreateOptions extends CommonOptions {
   json?: boolean;
 }
 
-async function withDatabase<T>(opts: CommonOptions, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  opts: CommonOptions,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase(configFromOptions(opts));
   try {
     return await fn(handle);
@@ -78,7 +81,8 @@ export function registerKeysCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(rows)}\n`);
         return;
       }
-      const header = 'ACCESS KEY ID                   ACCOUNT            KIND       STATUS    ADMIN  EXPIRES';
+      const header =
+        'ACCESS KEY ID                   ACCOUNT            KIND       STATUS    ADMIN  EXPIRES';
       const body = rows.map((k) =>
         [
           k.accessKeyId.padEnd(31),

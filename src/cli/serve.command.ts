@@ -10,7 +10,7 @@ import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
-import { type CommonOptions, addCommonOptions, configFromOptions } from './common-options.js';
+import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
 interface ServeOptions extends CommonOptions {
   host?: string;
@@ -54,7 +54,10 @@ export function registerServeCommand(program: Command): void {
   addCommonOptions(program.command('serve'))
     .description('start the ActionTrail-compatible API server')
     .option('-H, --host <host>', 'address to listen on (default 127.0.0.1, $OPENTRAIL_HOST)')
-    .option('-p, --port <port>', 'port to listen on; 0 picks a free one (default 8080, $OPENTRAIL_PORT)')
+    .option(
+      '-p, --port <port>',
+      'port to listen on; 0 picks a free one (default 8080, $OPENTRAIL_PORT)',
+    )
     .option('--region <region>', 'home region (default cn-hangzhou, $OPENTRAIL_REGION)')
     .option('--regions <list>', 'comma-separated region list ($OPENTRAIL_REGIONS)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')

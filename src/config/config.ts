@@ -14,7 +14,10 @@ export const configSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().min(1).default('./data'),
     logLevel: z.enum(LOG_LEVELS).default('info'),
-    region: z.string().regex(REGION_ID, 'must look like a region id, e.g. cn-hangzhou').default('cn-hangzhou'),
+    region: z
+      .string()
+      .regex(REGION_ID, 'must look like a region id, e.g. cn-hangzhou')
+      .default('cn-hangzhou'),
     regions: z
       .array(z.string().regex(REGION_ID, 'must look like a region id, e.g. cn-hangzhou'))
       .min(1)
@@ -29,8 +32,14 @@ export const configSchema = z
       .prefault({}),
     bootstrap: z
       .object({
-        accountId: z.string().regex(/^\d{1,32}$/, 'must be digits').optional(),
-        accessKeyId: z.string().regex(KEY_ID, 'must be 1-64 characters of [A-Za-z0-9._-]').optional(),
+        accountId: z
+          .string()
+          .regex(/^\d{1,32}$/, 'must be digits')
+          .optional(),
+        accessKeyId: z
+          .string()
+          .regex(KEY_ID, 'must be 1-64 characters of [A-Za-z0-9._-]')
+          .optional(),
         accessKeySecret: z.string().min(1).max(128).optional(),
       })
       .prefault({})

@@ -77,7 +77,16 @@ function fromEnv(env: Env): Tree {
   for (const [name, keys, kind] of ENV_KEYS) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    setPath(out, keys, kind === 'list' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw);
+    setPath(
+      out,
+      keys,
+      kind === 'list'
+        ? raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : raw,
+    );
   }
   return out;
 }

@@ -9,7 +9,14 @@ const ISO_SECONDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 export function parseIsoSeconds(s: string): number | undefined {
   const m = ISO_SECONDS.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (h > 23 || mi > 59 || se > 59) return undefined;
   const ms = Date.UTC(y, mo - 1, d, h, mi, se);
   const back = new Date(ms);

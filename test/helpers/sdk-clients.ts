@@ -8,13 +8,23 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 interface PopCoreClient {
-  request(action: string, params: Record<string, unknown>, opts: { method: string }): Promise<Record<string, unknown>>;
+  request(
+    action: string,
+    params: Record<string, unknown>,
+    opts: { method: string },
+  ): Promise<Record<string, unknown>>;
 }
 type PopCoreCtor = new (config: Record<string, unknown>) => PopCoreClient;
 
 interface OpenApiModule {
-  default: new (config: unknown) => {
-    callApi(params: unknown, request: unknown, runtime: unknown): Promise<{ body: Record<string, unknown> }>;
+  default: new (
+    config: unknown,
+  ) => {
+    callApi(
+      params: unknown,
+      request: unknown,
+      runtime: unknown,
+    ): Promise<{ body: Record<string, unknown> }>;
   };
   Config: new (c: Record<string, unknown>) => unknown;
   Params: new (c: Record<string, unknown>) => unknown;
@@ -35,8 +45,19 @@ export interface Target {
   host: string;
 }
 
-export type Variant = 'pop-core GET' | 'pop-core POST' | 'openapi V3' | 'openapi V3 form' | 'openapi v1 RPC';
-export const VARIANTS: Variant[] = ['pop-core GET', 'pop-core POST', 'openapi V3', 'openapi V3 form', 'openapi v1 RPC'];
+export type Variant =
+  | 'pop-core GET'
+  | 'pop-core POST'
+  | 'openapi V3'
+  | 'openapi V3 form'
+  | 'openapi v1 RPC';
+export const VARIANTS: Variant[] = [
+  'pop-core GET',
+  'pop-core POST',
+  'openapi V3',
+  'openapi V3 form',
+  'openapi v1 RPC',
+];
 
 function stringMap(params: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
@@ -95,9 +116,7 @@ export interface SdkFailure {
   data: Record<string, unknown> | undefined;
 }
 
-export async function callExpectingError(
-  ...args: Parameters<typeof call>
-): Promise<SdkFailure> {
+export async function callExpectingError(...args: Parameters<typeof call>): Promise<SdkFailure> {
   try {
     const body = await call(...args);
     throw new Error(`expected an error, got ${JSON.stringify(body)}`);

@@ -3,7 +3,7 @@ import type { AppServices } from '../../src/api/actions/action.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
-import { type NewAccessKey, createAccessKey } from '../../src/domain/accounts/access-keys.js';
+import { createAccessKey, type NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -32,7 +32,10 @@ export async function startTestApp(
   options: { clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dataDir = freshDataDir('opentrail-it-');
-  const config = loadConfig({ env: { OPENTRAIL_DATA_DIR: dataDir, ...options.env }, flags: { logLevel: 'silent' } });
+  const config = loadConfig({
+    env: { OPENTRAIL_DATA_DIR: dataDir, ...options.env },
+    flags: { logLevel: 'silent' },
+  });
   const clock = options.clock ?? systemClock;
   const handle = await openDatabase(config);
   const boot = await bootstrapAccounts(handle, clock, {});

@@ -6,11 +6,11 @@ import { checkSecurityToken } from '../../domain/accounts/security-token.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import type { Caller } from '../actions/action.js';
 import {
+  checkTimestamp,
   type ParsedSignature,
+  parseSignedRequest,
   type RawRequest,
   type SignatureFailure,
-  checkTimestamp,
-  parseSignedRequest,
   verifySignature,
 } from '../signature/index.js';
 

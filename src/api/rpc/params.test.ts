@@ -46,7 +46,9 @@ describe('readList', () => {
     ]);
   });
   it('reads scalar lists and ignores bad indexes', () => {
-    expect(readList({ 'Name.2': 'b', 'Name.1': 'a', 'Name.0': 'z', 'Name.x': 'y' }, 'Name')).toEqual(['a', 'b']);
+    expect(
+      readList({ 'Name.2': 'b', 'Name.1': 'a', 'Name.0': 'z', 'Name.x': 'y' }, 'Name'),
+    ).toEqual(['a', 'b']);
   });
 });
 

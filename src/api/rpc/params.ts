@@ -18,7 +18,11 @@ export function readInteger(
   if (raw === undefined || raw === '') return rule.default;
   const range = rule.max === undefined ? `>= ${rule.min}` : `${rule.min}-${rule.max}`;
   const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < rule.min || (rule.max !== undefined && value > rule.max)) {
+  if (
+    !Number.isSafeInteger(value) ||
+    value < rule.min ||
+    (rule.max !== undefined && value > rule.max)
+  ) {
     throw errors.invalidParameter(name, `It must be an integer in the range ${range}.`);
   }
   return value;

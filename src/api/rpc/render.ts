@@ -5,7 +5,11 @@ import type { ActionResult } from '../actions/action.js';
 const JSON_TYPE = 'application/json;charset=utf-8';
 
 /** Success: HTTP 200, JSON, `RequestId` first, never a `Code` field (pop-core would throw). */
-export function sendSuccess(reply: FastifyReply, requestId: string, body: ActionResult): FastifyReply {
+export function sendSuccess(
+  reply: FastifyReply,
+  requestId: string,
+  body: ActionResult,
+): FastifyReply {
   return reply
     .code(200)
     .header('content-type', JSON_TYPE)

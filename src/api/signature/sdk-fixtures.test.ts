@@ -65,7 +65,11 @@ function editParam(req: RawRequest, name: string, value: string | undefined): Ra
   const part = locate(req, name);
   const { prefix, pairs } = pairsOf(req, part);
   const edited = pairs.flatMap((p) =>
-    nameOf(p) !== name ? [p] : value === undefined ? [] : [`${p.split('=')[0]}=${percentEncode(value)}`],
+    nameOf(p) !== name
+      ? [p]
+      : value === undefined
+        ? []
+        : [`${p.split('=')[0]}=${percentEncode(value)}`],
   );
   if (part === 'body') return { ...req, body: Buffer.from(edited.join('&'), 'utf8') };
   return { ...req, url: `${prefix}?${edited.join('&')}` };
@@ -78,8 +82,10 @@ function withMatchingContentHash(req: RawRequest, line: FixtureLine): RawRequest
   return { ...req, headers };
 }
 
-const V3_MISMATCH = /^Specified signature does not match our calculation\. server StringToSign is \[ACS3-HMAC-(SHA256|SM3)\n[0-9a-f]{64}\]$/;
-const V1_MISMATCH_PREFIX = 'Specified signature is not matched with our calculation. server string to sign is:';
+const V3_MISMATCH =
+  /^Specified signature does not match our calculation\. server StringToSign is \[ACS3-HMAC-(SHA256|SM3)\n[0-9a-f]{64}\]$/;
+const V1_MISMATCH_PREFIX =
+  'Specified signature is not matched with our calculation. server string to sign is:';
 
 it('has recorded every variant for plain, STS and special-character cases', () => {
   expect(lines.length).toBeGreaterThanOrEqual(27);
@@ -111,13 +117,18 @@ describe.each(lines)('$label', (line) => {
     }
     expect(parsed.nonce).toMatch(/^[0-9a-f]{32,64}$/);
     expect(parsed.algorithm).toBe(
-      line.scheme === 'v1' ? 'HMAC-SHA1' : line.label.includes('SM3') ? 'ACS3-HMAC-SM3' : 'ACS3-HMAC-SHA256',
+      line.scheme === 'v1'
+        ? 'HMAC-SHA1'
+        : line.label.includes('SM3')
+          ? 'ACS3-HMAC-SM3'
+          : 'ACS3-HMAC-SHA256',
     );
   });
 
   it('rejects a changed business parameter with the server string-to-sign', () => {
     let req = editParam(fresh(), 'PageSize', '21');
-    if (line.scheme === 'v3' && locate(req, 'PageSize') === 'body') req = withMatchingContentHash(req, line);
+    if (line.scheme === 'v3' && locate(req, 'PageSize') === 'body')
+      req = withMatchingContentHash(req, line);
     const f = failure(run(req, line));
     expect(f.code).toBe('SignatureDoesNotMatch');
     if (line.scheme === 'v1') {
@@ -133,7 +144,9 @@ describe.each(lines)('$label', (line) => {
     const req = fresh();
     req.url += `${req.url.includes('?') ? '&' : '?'}Injected=1`;
     expect(failure(run(req, line)).code).toBe('SignatureDoesNotMatch');
-    expect(failure(run(fresh(), line, { secret: 'wrongsecret' })).code).toBe('SignatureDoesNotMatch');
+    expect(failure(run(fresh(), line, { secret: 'wrongsecret' })).code).toBe(
+      'SignatureDoesNotMatch',
+    );
   });
 
   it('enforces the 15-minute clock window', () => {
@@ -176,11 +189,17 @@ describe.each(lines)('$label', (line) => {
       expect(failure(run(extra, line))).toMatchObject({ code: 'IncompleteSignature' });
       expect(failure(run(extra, line)).message).toContain('x-acs-foo');
       const auth = fresh();
-      auth.headers.authorization = String(auth.headers.authorization).replace('SignedHeaders=', 'Signed=');
+      auth.headers.authorization = String(auth.headers.authorization).replace(
+        'SignedHeaders=',
+        'Signed=',
+      );
       expect(failure(run(auth, line)).code).toBe('IncompleteSignature');
       const noDate = fresh();
       delete noDate.headers['x-acs-date'];
-      expect(failure(run(noDate, line))).toMatchObject({ code: 'MissingParameter', parameter: 'x-acs-date' });
+      expect(failure(run(noDate, line))).toMatchObject({
+        code: 'MissingParameter',
+        parameter: 'x-acs-date',
+      });
     });
   }
 
@@ -205,7 +224,9 @@ describe.each(lines)('$label', (line) => {
       }
       const tamper = (req: RawRequest, value: string | undefined) =>
         line.scheme === 'v1' ? editParam(req, 'SecurityToken', value) : req;
-      expect(failure(run(tamper(changed, 'CAIS+sts/other=='), line)).code).toBe('SignatureDoesNotMatch');
+      expect(failure(run(tamper(changed, 'CAIS+sts/other=='), line)).code).toBe(
+        'SignatureDoesNotMatch',
+      );
       expect(failure(run(tamper(removed, undefined), line)).code).toBe('SignatureDoesNotMatch');
     });
   }

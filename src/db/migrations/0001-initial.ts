@@ -22,7 +22,11 @@ export async function up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise
     .addColumn('description', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('access_keys_account').on('access_keys').column('account_id').execute();
+  await db.schema
+    .createIndex('access_keys_account')
+    .on('access_keys')
+    .column('account_id')
+    .execute();
 
   await db.schema
     .createTable('used_nonces')
@@ -81,7 +85,9 @@ export async function up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise
 
   await db.schema
     .createTable('delivery_job_regions')
-    .addColumn('job_id', 'bigint', (c) => c.notNull().references('delivery_jobs.id').onDelete('cascade'))
+    .addColumn('job_id', 'bigint', (c) =>
+      c.notNull().references('delivery_jobs.id').onDelete('cascade'),
+    )
     .addColumn('region', 'varchar(64)', (c) => c.notNull())
     .addColumn('status', 'integer', (c) => c.notNull())
     .addColumn('checkpoint_seq', 'bigint')

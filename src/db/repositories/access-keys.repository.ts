@@ -28,7 +28,11 @@ export async function setAccessKeyStatus(
   id: string,
   status: AccessKeyStatus,
 ): Promise<boolean> {
-  const r = await db.updateTable('access_keys').set({ status }).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .updateTable('access_keys')
+    .set({ status })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 

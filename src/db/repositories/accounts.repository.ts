@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { AccountsTable, Database } from '../schema.js';
 
 export async function insertAccount(db: Kysely<Database>, row: AccountsTable): Promise<void> {
-  await db.insertInto('accounts').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('accounts')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 export async function findAccount(

@@ -39,7 +39,9 @@ async function soleAccountId(db: Kysely<Database>): Promise<string> {
   const rows = await db.selectFrom('accounts').select('id').limit(2).execute();
   if (rows.length === 1 && rows[0]) return rows[0].id;
   throw new AccountError(
-    rows.length === 0 ? 'there is no account yet; start the server once or pass --new-account' : 'several accounts exist; pass --account <id>',
+    rows.length === 0
+      ? 'there is no account yet; start the server once or pass --new-account'
+      : 'several accounts exist; pass --account <id>',
   );
 }
 
@@ -55,7 +57,9 @@ export async function createAccessKey(
     await insertAccount(db, { id: accountId, created_at: now });
   } else if (options.accountId !== undefined) {
     if (!(await findAccount(db, options.accountId))) {
-      throw new AccountError(`account ${options.accountId} does not exist (use --new-account to create it)`);
+      throw new AccountError(
+        `account ${options.accountId} does not exist (use --new-account to create it)`,
+      );
     }
     accountId = options.accountId;
   } else {
@@ -97,7 +101,10 @@ export interface AccessKeySummary {
   expiresAt: number | null;
 }
 
-export async function listKeys(db: Kysely<Database>, accountId?: string): Promise<AccessKeySummary[]> {
+export async function listKeys(
+  db: Kysely<Database>,
+  accountId?: string,
+): Promise<AccessKeySummary[]> {
   return (await listAccessKeys(db, accountId)).map((k) => ({
     accessKeyId: k.id,
     accountId: k.account_id,

@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../../db/open-database.js';
 import {
   findAccessKey,
   insertAccessKey,
   listAccessKeys,
   updatePresetKey,
 } from '../../db/repositories/access-keys.repository.js';
-import { findAccount, insertAccount, listAccounts } from '../../db/repositories/accounts.repository.js';
-import type { DatabaseHandle } from '../../db/open-database.js';
+import {
+  findAccount,
+  insertAccount,
+  listAccounts,
+} from '../../db/repositories/accounts.repository.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { newAccountId } from '../../lib/ids.js';
-import { type NewAccessKey, createAccessKey } from './access-keys.js';
+import { createAccessKey, type NewAccessKey } from './access-keys.js';
 
 export interface BootstrapPresets {
   accountId?: string | undefined;
@@ -86,4 +90,3 @@ export async function bootstrapAccounts(
     return { accountId, generated };
   });
 }
-

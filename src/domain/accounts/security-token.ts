@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { newTokenNonce } from '../../lib/ids.js';
 import type { AccessKeyRow } from '../../db/repositories/access-keys.repository.js';
+import { newTokenNonce } from '../../lib/ids.js';
 
 /**
  * STS security tokens. A token names the temporary key it was issued for, so a token sent with
@@ -36,7 +36,9 @@ export function checkSecurityToken(
   now: number,
 ): TokenProblem | undefined {
   if (key.kind !== 'sts') {
-    return token === undefined || token === '' ? undefined : 'InvalidSecurityToken.MismatchWithAccessKey';
+    return token === undefined || token === ''
+      ? undefined
+      : 'InvalidSecurityToken.MismatchWithAccessKey';
   }
   if (token === undefined || token === '') return 'MissingSecurityToken';
   const namedKey = tokenKeyId(token);

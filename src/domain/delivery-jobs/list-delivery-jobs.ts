@@ -20,7 +20,9 @@ export async function listDeliveryJobs(
   const offset = (page.pageNumber - 1) * page.pageSize;
   const [totalCount, rows] = await Promise.all([
     countDeliveryJobs(db, accountId),
-    offset > Number.MAX_SAFE_INTEGER ? [] : listDeliveryJobsPage(db, accountId, page.pageSize, offset),
+    offset > Number.MAX_SAFE_INTEGER
+      ? []
+      : listDeliveryJobsPage(db, accountId, page.pageSize, offset),
   ]);
   return { totalCount, jobs: rows.map(toDeliveryJob) };
 }
