@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseDialect } from '../dialects/dialect.js';
 import * as m0001 from './0001-initial.js';
+import * as m0003 from './0003-events.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -10,4 +11,7 @@ export interface MigrationStep {
  * Every migration, in order, listed in code so builds and `npx` installs never scan the file
  * system (architecture lesson 7). Names are permanent: never rename or reorder one.
  */
-export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [['0001-initial', m0001]];
+export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
+  ['0001-initial', m0001],
+  ['0003-events', m0003],
+];
