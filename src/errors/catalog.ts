@@ -8,7 +8,8 @@ export const ERROR_CATALOG = {
   // Protocol and authentication
   MissingParameter: {
     status: 400,
-    message: 'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
+    message:
+      'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
   },
   InvalidParameter: { status: 400, message: 'The specified parameter "{0}" is not valid.' },
   InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
@@ -51,6 +52,11 @@ export const ERROR_CATALOG = {
   'InvalidSecurityToken.MismatchWithAccessKey': {
     status: 400,
     message: 'Specified SecurityToken mismatch with the AccessKey.',
+  },
+  // LookupEvents: EndTime before StartTime or a span over 90 days (actiontrail-api.md §4.2)
+  InvalidTimeRangeException: {
+    status: 400,
+    message: 'The specified time range is not valid.',
   },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
   InternalError: {
