@@ -5,8 +5,8 @@ import { CompiledQuery, type Kysely } from 'kysely';
  * the query's own parameters bound (constants can change SQLite's choice). A PostgreSQL
  * version ([E]) would run `EXPLAIN (FORMAT JSON)` and return the same shape of summary.
  */
-export async function queryPlan(
-  db: Kysely<unknown>,
+export async function queryPlan<DB>(
+  db: Kysely<DB>,
   query: { compile(): CompiledQuery },
 ): Promise<string[]> {
   const compiled = query.compile();
