@@ -8,10 +8,14 @@ import { openDatabase } from '../db/open-database.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
+import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
 import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
+
+/** How often expired events are purged; each pass works in small batches. */
+const RETENTION_INTERVAL_MS = 5 * 60_000;
 
 interface ServeOptions extends CommonOptions {
   host?: string;
@@ -105,12 +109,24 @@ export async function serve(config: Config): Promise<void> {
   }, 60_000);
   purge.unref();
 
+  // Event retention (decisions §3): never purges what a delivery job still has to deliver.
+  const retentionHolds = new RetentionHolds();
+  const retention = new RetentionPurger({
+    db: handle.db,
+    clock,
+    retentionDays: config.retention.days,
+    holds: retentionHolds,
+    logger,
+  });
+  retention.start(RETENTION_INTERVAL_MS);
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
+    await retention.stop();
     await app.close();
     await engine.stop();
     await handle.close();

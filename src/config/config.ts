@@ -30,6 +30,12 @@ export const configSchema = z
         nonceWindowSeconds: z.coerce.number().int().min(1).default(900),
       })
       .prefault({}),
+    retention: z
+      .object({
+        /** Events older than this are purged (decisions §3), unless a hold still needs them. */
+        days: z.coerce.number().int().min(1).max(36_500).default(90),
+      })
+      .prefault({}),
     bootstrap: z
       .object({
         accountId: z

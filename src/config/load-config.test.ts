@@ -43,6 +43,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { OPENTRAIL_LOG_LEVEL: 'loud' } })).toThrow(/logLevel/);
   });
 
+  it('keeps events 90 days unless retention.days or OPENTRAIL_RETENTION_DAYS says otherwise', () => {
+    expect(loadConfig({ env: {} }).retention.days).toBe(90);
+    expect(loadConfig({ env: { OPENTRAIL_RETENTION_DAYS: '30' } }).retention.days).toBe(30);
+    const dir = mkdtempSync(path.join(tmpdir(), 'ot-config-'));
+    const file = path.join(dir, 'opentrail.json');
+    writeFileSync(file, JSON.stringify({ retention: { days: 7 } }));
+    expect(loadConfig({ file, env: {} }).retention.days).toBe(7);
+    expect(() => loadConfig({ env: { OPENTRAIL_RETENTION_DAYS: '0' } })).toThrow(
+      /retention\.days \(OPENTRAIL_RETENTION_DAYS\)/,
+    );
+  });
+
   it('rejects a config file that is not JSON', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ot-config-'));
     const file = path.join(dir, 'bad.json');

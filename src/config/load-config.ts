@@ -16,6 +16,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_LOG_LEVEL', ['logLevel'], 'string'],
   ['OPENTRAIL_REGION', ['region'], 'string'],
   ['OPENTRAIL_REGIONS', ['regions'], 'list'],
+  ['OPENTRAIL_RETENTION_DAYS', ['retention', 'days'], 'string'],
   ['OPENTRAIL_ACCOUNT_ID', ['bootstrap', 'accountId'], 'string'],
   ['OPENTRAIL_ACCESS_KEY_ID', ['bootstrap', 'accessKeyId'], 'string'],
   ['OPENTRAIL_ACCESS_KEY_SECRET', ['bootstrap', 'accessKeySecret'], 'string'],

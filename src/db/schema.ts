@@ -133,6 +133,59 @@ export interface TrailsTable {
   updated_at: number;
 }
 
+/**
+ * One stored event (docs/events.md). `event_json` is the event exactly as stored and returned;
+ * the other columns are copies of the fields LookupEvents and delivery filter on, so every
+ * filter is an index search. `seq` is the monotonic insertion sequence (decisions §3).
+ */
+export interface EventsTable {
+  seq: Generated<number>;
+  account_id: string;
+  event_id: string;
+  /** Epoch ms of the event's `eventTime`. */
+  event_time: number;
+  acs_region: string | null;
+  event_rw: string | null;
+  service_name: string | null;
+  event_name: string | null;
+  event_type: string | null;
+  /** `userIdentity.userName` (LookupEvents key `User`). */
+  user_name: string | null;
+  principal_id: string | null;
+  role_name: string | null;
+  /** `userIdentity.accessKeyId` (LookupEvents key `EventAccessKeyId`). */
+  access_key_id: string | null;
+  source_ip: string | null;
+  /** `eventAttributes.SensitiveAction` as 0/1. */
+  sensitive_action: number;
+  event_json: string;
+}
+
+/**
+ * One (resourceType, resourceName) pair an event names, so an exact match on one name or one
+ * type is an index search although the event holds them as `;`/`,`-joined lists. The columns
+ * LookupEvents pairs with ResourceName are copied here so each pair has its own index.
+ */
+export interface EventResourcesTable {
+  seq: number;
+  account_id: string;
+  event_time: number;
+  /** '' when the event names a resource without a type (or a type without names). */
+  resource_type: string;
+  resource_name: string;
+  service_name: string | null;
+  event_name: string | null;
+  user_name: string | null;
+  role_name: string | null;
+}
+
+/** Server-wide secrets kept in the database so every node shares them (decisions §2). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -141,4 +194,7 @@ export interface Database {
   delivery_job_progress: DeliveryJobProgressTable;
   delivery_batches: DeliveryBatchesTable;
   trails: TrailsTable;
+  events: EventsTable;
+  event_resources: EventResourcesTable;
+  server_secrets: ServerSecretsTable;
 }

@@ -67,6 +67,11 @@ export const ERROR_CATALOG = {
     status: 403,
     message: 'The number of trails in this region exceeds the limit.',
   },
+  // LookupEvents: EndTime before StartTime or a span over 90 days (actiontrail-api.md §4.2)
+  InvalidTimeRangeException: {
+    status: 400,
+    message: 'The specified time range is not valid.',
+  },
   // Historical event delivery jobs (decisions §5)
   DeliveryHistoryJobNotFound: {
     status: 404,

@@ -8,6 +8,7 @@ import { describeTrailsAction } from './describe-trails.js';
 import { getDeliveryHistoryJob } from './get-delivery-history-job.js';
 import { getTrailStatusAction } from './get-trail-status.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
+import { lookupEvents } from './lookup-events.js';
 import { startLoggingAction } from './start-logging.js';
 import { stopLoggingAction } from './stop-logging.js';
 import { updateTrailAction } from './update-trail.js';
@@ -29,5 +30,7 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     stopLoggingAction,
     getTrailStatusAction,
     describeRegionsAction,
+    // Event history ([B2])
+    lookupEvents,
   ].map((a) => [a.name, a]),
 );

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EventWriter } from '../../domain/events/event-writer.js';
+import { eventRWOf, selfAuditEvent } from '../../domain/events/self-audit.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { toApiError } from '../../errors/to-api-error.js';
 import { newRequestId } from '../../lib/ids.js';
-import type { AppServices, Caller, RequestInfo } from '../actions/action.js';
+import type { ActionDefinition, AppServices, RequestInfo } from '../actions/action.js';
 import { ACTIONS } from '../actions/index.js';
 import { ACTIONTRAIL_ACTIONS, API_VERSION } from '../actions/known-actions.js';
-import { authenticate } from './authenticate.js';
+import { type Authenticated, authenticate } from './authenticate.js';
 import { sendError, sendSuccess } from './render.js';
 
 const HOST_REGION = /^actiontrail\.([a-z0-9-]+)\./i;
@@ -23,19 +25,58 @@ function firstHeader(v: string | string[] | undefined): string {
 /**
  * The Alibaba RPC endpoint: `GET /` and `POST /`, Action from the query/body (v1) or the
  * `x-acs-action` header (V3). Every request is authenticated before anything else happens.
+ * Once it is, its outcome (success or error) is recorded as a self-audit event of the caller's
+ * account before the answer leaves (decisions §1 and §3); if that record cannot be written the
+ * answer is a 500 InternalError, so nothing unaudited succeeds. Requests rejected before
+ * authentication are logged and counted, never stored.
  */
 export function registerRpcGateway(app: FastifyInstance, services: AppServices): void {
   const { config, clock, logger } = services;
+  const auditWriter = new EventWriter(services.db);
+  let rejectedBeforeAuth = 0;
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const requestId = newRequestId();
     const host = firstHeader(request.headers.host);
     const started = performance.now();
-    let caller: Caller | undefined;
+    const now = clock.now();
+    const info: RequestInfo = {
+      requestId,
+      region: requestRegion(host, services),
+      host,
+      sourceIp: request.ip,
+      userAgent: firstHeader(request.headers['user-agent']),
+    };
+    let auth: Authenticated | undefined;
     let action: string | undefined;
+    let definition: ActionDefinition | undefined;
+    let audited = false;
+
+    const audit = async (error: ApiError | undefined): Promise<void> => {
+      if (!auth || audited) return;
+      audited = true;
+      const name = action ?? '';
+      const event = selfAuditEvent({
+        caller: auth.caller,
+        action: name,
+        apiVersion: auth.signature.version,
+        eventRW: eventRWOf(name, definition?.eventRW, ACTIONTRAIL_ACTIONS.has(name)),
+        region: info.region,
+        host,
+        scheme: request.protocol,
+        sourceIp: info.sourceIp,
+        userAgent: info.userAgent,
+        requestId,
+        time: now,
+        params: auth.signature.params,
+        securityToken: auth.signature.securityToken,
+        error: error && { code: error.code, message: error.message },
+      });
+      await auditWriter.write(auth.caller.accountId, event);
+    };
+
     try {
-      const now = clock.now();
-      const auth = await authenticate(
+      auth = await authenticate(
         {
           method: request.method,
           url: request.raw.url ?? '/',
@@ -49,32 +90,32 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
         },
       );
-      caller = auth.caller;
       action = auth.signature.action ?? '';
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');
-      const definition = ACTIONS.get(action);
+      definition = ACTIONS.get(action);
       if (!definition) {
         throw ACTIONTRAIL_ACTIONS.has(action)
           ? errors.unsupportedOperation(action)
           : new ApiError('InvalidAction.NotFound');
       }
-      const info: RequestInfo = {
-        requestId,
-        region: requestRegion(host, services),
-        host,
-        sourceIp: request.ip,
-        userAgent: firstHeader(request.headers['user-agent']),
-      };
       const result = await definition.handle({
         params: auth.signature.params,
-        caller,
+        caller: auth.caller,
         request: info,
         services,
       });
+      await audit(undefined);
       logRequest(200, undefined);
       return sendSuccess(reply, requestId, result);
     } catch (e) {
-      const error = toApiError(e, logger, requestId);
+      let error = toApiError(e, logger, requestId);
+      if (!auth) rejectedBeforeAuth += 1;
+      try {
+        await audit(error);
+      } catch (auditFailure) {
+        logger.error({ err: auditFailure, requestId }, 'self-audit record could not be written');
+        error = new ApiError('InternalError');
+      }
       logRequest(error.status, error.code);
       return sendError(reply, requestId, host, error);
     }
@@ -87,8 +128,10 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           action,
           status,
           code,
-          accountId: caller?.accountId,
-          accessKeyId: caller?.accessKeyId,
+          accountId: auth?.caller.accountId,
+          accessKeyId: auth?.caller.accessKeyId,
+          audited,
+          ...(auth ? {} : { rejectedBeforeAuth }),
           ms: Math.round((performance.now() - started) * 100) / 100,
         },
         'rpc',

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseDialect } from '../dialects/dialect.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-trails.js';
+import * as m0003 from './0003-events.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -14,4 +15,5 @@ export interface MigrationStep {
 export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0001-initial', m0001],
   ['0002-trails', m0002],
+  ['0003-events', m0003],
 ];

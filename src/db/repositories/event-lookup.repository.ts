@@ -1,0 +1,162 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** Every LookupEvents `LookupAttribute.N.Key` (actiontrail-api.md §4.1). */
+export const EVENT_FILTER_KEYS = [
+  'ServiceName',
+  'EventName',
+  'User',
+  'EventId',
+  'ResourceType',
+  'ResourceName',
+  'EventRW',
+  'EventAccessKeyId',
+  'SensitiveAction',
+  'SourceIpAddress',
+  'EventType',
+  'RoleName',
+  'PrincipalId',
+] as const;
+
+export type EventFilterKey = (typeof EVENT_FILTER_KEYS)[number];
+
+export interface EventCondition {
+  key: EventFilterKey;
+  /** Exact, case-sensitive; SensitiveAction is `true` or `false`. */
+  value: string;
+}
+
+type EventColumn =
+  | 'service_name'
+  | 'event_name'
+  | 'user_name'
+  | 'event_id'
+  | 'event_rw'
+  | 'access_key_id'
+  | 'sensitive_action'
+  | 'source_ip'
+  | 'event_type'
+  | 'role_name'
+  | 'principal_id';
+
+const EVENT_COLUMNS: Partial<Record<EventFilterKey, EventColumn>> = {
+  ServiceName: 'service_name',
+  EventName: 'event_name',
+  User: 'user_name',
+  EventId: 'event_id',
+  EventRW: 'event_rw',
+  EventAccessKeyId: 'access_key_id',
+  SensitiveAction: 'sensitive_action',
+  SourceIpAddress: 'source_ip',
+  EventType: 'event_type',
+  RoleName: 'role_name',
+  PrincipalId: 'principal_id',
+};
+
+type ResourceColumn =
+  | 'resource_name'
+  | 'resource_type'
+  | 'service_name'
+  | 'event_name'
+  | 'user_name'
+  | 'role_name';
+
+/** The side table answers ResourceName/ResourceType and the pairs LookupEvents allows with them. */
+const RESOURCE_COLUMNS: Partial<Record<EventFilterKey, ResourceColumn>> = {
+  ResourceName: 'resource_name',
+  ResourceType: 'resource_type',
+  ServiceName: 'service_name',
+  EventName: 'event_name',
+  User: 'user_name',
+  RoleName: 'role_name',
+};
+
+export type Direction = 'FORWARD' | 'BACKWARD';
+
+export interface EventPosition {
+  time: number;
+  seq: number;
+}
+
+export interface EventLookup {
+  accountId: string;
+  /** At most two, already checked against the allowed pairs. */
+  conditions: readonly EventCondition[];
+  /** Inclusive lower bound, epoch ms. */
+  fromTime: number;
+  /** Exclusive upper bound, epoch ms. */
+  toTime: number;
+  direction: Direction;
+  /** Keyset cursor: the last event of the previous page. */
+  after?: EventPosition | undefined;
+  limit: number;
+}
+
+export interface LookedUpEvent {
+  seq: number;
+  eventTime: number;
+  eventJson: string;
+}
+
+function columnValue(c: EventCondition): string | number {
+  return c.key === 'SensitiveAction' ? (c.value === 'true' ? 1 : 0) : c.value;
+}
+
+function usesResources(conditions: readonly EventCondition[]): boolean {
+  return conditions.some((c) => c.key === 'ResourceName' || c.key === 'ResourceType');
+}
+
+/**
+ * The SQL of one page, exposed so tests can read its query plan (each key and pair must be an
+ * index search). Keyset paging on (event_time, seq), never OFFSET, so pages stay stable while
+ * events arrive. The page's (seq, event_time) come from a covering index read (the events
+ * indexes, or the resource side table); the events are then fetched by seq. Asking the index
+ * for seq alone also keeps SQLite's planner, which has no statistics, on the filter's index:
+ * when the same query also selects event_json, it prefers the bare time index.
+ */
+export function lookupEventsQuery(
+  db: Kysely<Database>,
+  q: EventLookup,
+): SelectQueryBuilder<Database, 'events', LookedUpEventRow> {
+  const order = q.direction === 'BACKWARD' ? 'desc' : 'asc';
+  const past = q.direction === 'BACKWARD' ? '<' : '>';
+  const resources = usesResources(q.conditions);
+  // One event may name a resource more than once (several types), hence DISTINCT there. Both
+  // tables share account_id, event_time and seq; the cast only merges their column unions.
+  let hits = (
+    resources
+      ? db.selectFrom('event_resources').select(['seq', 'event_time']).distinct()
+      : db.selectFrom('events').select(['seq', 'event_time'])
+  ) as HitsQuery;
+  hits = hits.where('account_id', '=', q.accountId);
+  for (const c of q.conditions) {
+    const column = resources ? RESOURCE_COLUMNS[c.key] : EVENT_COLUMNS[c.key];
+    if (!column) throw new Error(`no column for ${c.key} in this lookup`);
+    hits = hits.where(column as EventColumn, '=', columnValue(c));
+  }
+  hits = hits.where('event_time', '>=', q.fromTime).where('event_time', '<', q.toTime);
+  if (q.after) {
+    const { time, seq } = q.after;
+    hits = hits.where((eb) => eb(eb.refTuple('event_time', 'seq'), past, eb.tuple(time, seq)));
+  }
+  const page = hits.orderBy('event_time', order).orderBy('seq', order).limit(q.limit);
+  return db
+    .selectFrom('events')
+    .innerJoin(page.as('hits'), 'hits.seq', 'events.seq')
+    .select(['events.seq', 'events.event_time', 'events.event_json'])
+    .orderBy('hits.event_time', order)
+    .orderBy('hits.seq', order);
+}
+
+type LookedUpEventRow = { seq: number; event_time: number; event_json: string };
+type HitsQuery = SelectQueryBuilder<Database, 'events', { seq: number; event_time: number }>;
+
+/** One page of an account's events matching `q`, in the requested direction. */
+export async function lookupEvents(db: Kysely<Database>, q: EventLookup): Promise<LookedUpEvent[]> {
+  const rows = await lookupEventsQuery(db, q).execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    eventTime: Number(r.event_time),
+    eventJson: r.event_json,
+  }));
+}

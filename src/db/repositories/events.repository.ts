@@ -1,0 +1,173 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
+import { type EventObject, type IndexedEvent, indexEvent } from './event-columns.js';
+
+export interface InsertResult {
+  inserted: number;
+  /** Events whose (account, eventId) was already stored, or repeated within the call. */
+  duplicates: number;
+}
+
+/** One event for one account; the self-audit writer mixes accounts in one commit. */
+export interface AccountEvent {
+  accountId: string;
+  event: EventObject;
+}
+
+/**
+ * Rows per multi-row INSERT. 16 bound values per event row keeps a statement far below
+ * SQLite's 32,766-variable limit and PostgreSQL's 65,535.
+ */
+const EVENT_CHUNK = 500;
+const RESOURCE_CHUNK = 1000;
+
+/**
+ * Stores events of one account in one transaction (decisions §3): unique per (account,
+ * eventId); a repeat is skipped and counted as a duplicate. Each new event gets the next
+ * insertion sequence. Throws InvalidEventError (nothing stored) when an event has no usable
+ * eventId or eventTime.
+ */
+export async function insertEvents(
+  db: Kysely<Database>,
+  accountId: string,
+  events: readonly EventObject[],
+): Promise<InsertResult> {
+  return insertAccountEvents(
+    db,
+    events.map((event) => ({ accountId, event })),
+  );
+}
+
+/** Like insertEvents, for events of several accounts, still one transaction. */
+export async function insertAccountEvents(
+  db: Kysely<Database>,
+  items: readonly AccountEvent[],
+): Promise<InsertResult> {
+  if (items.length === 0) return { inserted: 0, duplicates: 0 };
+  // Index first: an invalid event fails the call before anything is written.
+  const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
+  return db.transaction().execute((trx) => insertIndexed(trx, indexed));
+}
+
+type Pending = IndexedEvent & { accountId: string };
+
+async function insertIndexed(trx: Kysely<Database>, items: Pending[]): Promise<InsertResult> {
+  const seen = new Set<string>();
+  const unique: Pending[] = [];
+  for (const item of items) {
+    const key = `${item.accountId}\u0000${item.eventId}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(item);
+    }
+  }
+  let inserted = 0;
+  for (let i = 0; i < unique.length; i += EVENT_CHUNK) {
+    const chunk = unique.slice(i, i + EVENT_CHUNK);
+    const rows: Insertable<EventsTable>[] = chunk.map((e) => ({
+      account_id: e.accountId,
+      ...e.columns,
+    }));
+    const stored = await trx
+      .insertInto('events')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['account_id', 'event_id']).doNothing())
+      .returning(['seq', 'account_id', 'event_id'])
+      .execute();
+    inserted += stored.length;
+    await insertResources(trx, chunk, stored);
+  }
+  return { inserted, duplicates: items.length - inserted };
+}
+
+async function insertResources(
+  trx: Kysely<Database>,
+  chunk: Pending[],
+  stored: ReadonlyArray<{ seq: number; account_id: string; event_id: string }>,
+): Promise<void> {
+  const seqOf = new Map(stored.map((r) => [`${r.account_id}\u0000${r.event_id}`, Number(r.seq)]));
+  const rows: Insertable<EventResourcesTable>[] = [];
+  for (const e of chunk) {
+    const seq = seqOf.get(`${e.accountId}\u0000${e.eventId}`);
+    if (seq === undefined) continue; // a duplicate: its resources are already indexed
+    for (const r of e.resources) {
+      rows.push({
+        seq,
+        account_id: e.accountId,
+        event_time: e.columns.event_time,
+        resource_type: r.type,
+        resource_name: r.name,
+        service_name: e.columns.service_name ?? null,
+        event_name: e.columns.event_name ?? null,
+        user_name: e.columns.user_name ?? null,
+        role_name: e.columns.role_name ?? null,
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += RESOURCE_CHUNK) {
+    await trx
+      .insertInto('event_resources')
+      .values(rows.slice(i, i + RESOURCE_CHUNK))
+      .execute();
+  }
+}
+
+/**
+ * The highest sequence below which no write is still in flight (decisions §3). SQLite has one
+ * writer and this runs outside any transaction, so it is simply the highest committed seq.
+ * PostgreSQL ([E]) must compute it from in-flight transactions instead. 0 when empty.
+ */
+export async function safeHorizon(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+export interface DeliveryScan {
+  accountId: string;
+  region: string;
+  /** A trail's EventRW: 'All' means no filter. */
+  eventRW: 'All' | 'Read' | 'Write';
+  /** Oldest eventTime (epoch ms) delivered. */
+  fromTime: number;
+  /** Exclusive lower bound (a checkpoint); 0 to start at the beginning. */
+  afterSeq: number;
+  /** Inclusive upper bound (a job's cut-off or the safe horizon). */
+  cutoffSeq: number;
+  limit: number;
+}
+
+export interface StoredEvent {
+  seq: number;
+  accountId: string;
+  eventTime: number;
+  eventJson: string;
+}
+
+/**
+ * One chunk of events for delivery ([C1], [D2]) in sequence order, read through
+ * events_delivery (account, region, seq). Call again with `afterSeq` = the last seq returned.
+ */
+export async function scanEventsForDelivery(
+  db: Kysely<Database>,
+  scan: DeliveryScan,
+): Promise<StoredEvent[]> {
+  let q = db
+    .selectFrom('events')
+    .select(['seq', 'account_id', 'event_time', 'event_json'])
+    .where('account_id', '=', scan.accountId)
+    .where('acs_region', '=', scan.region)
+    .where('seq', '>', scan.afterSeq)
+    .where('seq', '<=', scan.cutoffSeq)
+    .where('event_time', '>=', scan.fromTime);
+  if (scan.eventRW !== 'All') q = q.where('event_rw', '=', scan.eventRW);
+  const rows = await q.orderBy('seq').limit(scan.limit).execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    eventTime: Number(r.event_time),
+    eventJson: r.event_json,
+  }));
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryPlan, summarizePlan } from '../../../test/helpers/query-plan.js';
+import { openTestDatabase } from '../../../test/helpers/test-database.js';
+import type { DatabaseHandle } from '../../db/open-database.js';
+import {
+  type Direction,
+  EVENT_FILTER_KEYS,
+  type EventCondition,
+  type EventFilterKey,
+  lookupEventsQuery,
+} from '../../db/repositories/event-lookup.repository.js';
+import { ALLOWED_PAIR_LIST } from './lookup-rules.js';
+
+/** The index each key (alone) must be answered from. */
+const SINGLE: Record<EventFilterKey, string> = {
+  ServiceName: 'events.events_service',
+  EventName: 'events.events_name',
+  User: 'events.events_user',
+  EventId: 'events.events_account_event_id',
+  ResourceType: 'event_resources.event_resources_type',
+  ResourceName: 'event_resources.event_resources_name',
+  EventRW: 'events.events_rw',
+  EventAccessKeyId: 'events.events_access_key',
+  SensitiveAction: 'events.events_sensitive',
+  SourceIpAddress: 'events.events_source_ip',
+  EventType: 'events.events_type',
+  RoleName: 'events.events_role',
+  PrincipalId: 'events.events_principal',
+};
+
+/** The index each allowed pair must be answered from (both keys in it, then the time). */
+const PAIR: Record<string, string> = {
+  'ServiceName+EventName': 'events.events_service_name',
+  'ServiceName+User': 'events.events_service_user',
+  'ServiceName+PrincipalId': 'events.events_service_principal',
+  'ServiceName+RoleName': 'events.events_service_role',
+  'ServiceName+ResourceName': 'event_resources.event_resources_name_service',
+  'ServiceName+EventRW': 'events.events_service_rw',
+  'ServiceName+SensitiveAction': 'events.events_service_sensitive',
+  'ServiceName+EventType': 'events.events_service_type',
+  'ResourceName+ResourceType': 'event_resources.event_resources_name_type',
+  'ResourceName+EventName': 'event_resources.event_resources_name_event',
+  'ResourceName+User': 'event_resources.event_resources_name_user',
+  'ResourceName+RoleName': 'event_resources.event_resources_name_role',
+  'EventType+EventName': 'events.events_type_name',
+};
+
+const value = (key: EventFilterKey) => (key === 'SensitiveAction' ? 'true' : `${key}-value`);
+
+const cases: Array<[string, EventCondition[], string]> = [
+  ['no filter', [], 'events.events_time'],
+  ...EVENT_FILTER_KEYS.map((key): [string, EventCondition[], string] => [
+    key,
+    [{ key, value: value(key) }],
+    SINGLE[key],
+  ]),
+  ...ALLOWED_PAIR_LIST.flatMap(([a, b]): Array<[string, EventCondition[], string]> => {
+    const index = PAIR[`${a}+${b}`] ?? 'missing from PAIR';
+    const ca = { key: a, value: value(a) };
+    const cb = { key: b, value: value(b) };
+    return [
+      [`${a}+${b}`, [ca, cb], index],
+      [`${b}+${a}`, [cb, ca], index],
+    ];
+  }),
+];
+
+describe('LookupEvents query plans (SQLite)', () => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  it('covers every allowed pair', () => {
+    expect(ALLOWED_PAIR_LIST.map(([a, b]) => PAIR[`${a}+${b}`])).not.toContain(undefined);
+    expect(new Set(Object.values(PAIR)).size).toBe(Object.keys(PAIR).length);
+  });
+
+  const variants: Array<[Direction, boolean]> = [
+    ['BACKWARD', false],
+    ['BACKWARD', true],
+    ['FORWARD', false],
+    ['FORWARD', true],
+  ];
+  it.each(cases)(
+    '%s reads its own index, in order, without a scan',
+    async (_, conditions, index) => {
+      for (const [direction, paged] of variants) {
+        const query = lookupEventsQuery(handle.db, {
+          accountId: '1000000000000001',
+          conditions,
+          fromTime: 1_700_000_000_000,
+          toTime: 1_700_600_000_000,
+          direction,
+          after: paged ? { time: 1_700_300_000_000, seq: 42 } : undefined,
+          limit: 21,
+        });
+        const plan = summarizePlan(await queryPlan(handle.db, query));
+        const where = `${direction}${paged ? ' with NextToken' : ''}`;
+        expect(plan.indexSearches[0], where).toBe(index);
+        expect(plan.fullScans, where).toEqual([]);
+        expect(plan.sorts, where).toBe(false);
+      }
+    },
+  );
+});
