@@ -27,8 +27,9 @@ async function seedJobs(db: DatabaseHandle['db'], accountId: string, count: numb
           account_id: accountId,
           trail_name: `${trail}-${i}`,
           home_region: i % 2 === 0 ? 'cn-hangzhou' : 'cn-shanghai',
-          job_status: i % 4,
-          state: ['Queued', 'Running', 'Succeeded', 'Failed'][i % 4] as string,
+          // One running job at most per account (decisions §5): the newest one.
+          job_status: i === count - 1 ? 1 : 2 + (i % 2),
+          state: i === count - 1 ? 'Running' : i % 2 ? 'Failed' : 'Succeeded',
           client_token: null,
           request_fingerprint: null,
           created_at: created,
@@ -88,7 +89,7 @@ describe('ListDeliveryHistoryJobs against the real server', () => {
     ]);
     expect(newest.JobId).toBe(ownIds[24]);
     expect(typeof newest.JobId).toBe('number');
-    expect(newest.JobStatus).toBe(24 % 4);
+    expect(newest.JobStatus).toBe(1);
     expect(newest.TrailName).toBe('trail-a-24');
     expect(newest.HomeRegion).toBe('cn-hangzhou');
     for (const f of ['CreatedTime', 'StartTime', 'EndTime', 'UpdatedTime'])

@@ -59,6 +59,7 @@ export class DeliveryEngine {
     // Heartbeat: renew at a third of the lease; losing it aborts the slice at the next batch.
     const heartbeat = setInterval(
       () => {
+        this.deps.crashPoint?.('during-renewal');
         renewLease(db, job.id, owner, clock.now(), options.leaseMs).then(
           (ok) => ok || slice.abort(),
           () => slice.abort(),
