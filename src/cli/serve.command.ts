@@ -10,6 +10,7 @@ import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
 import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
 import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
+import { deliveryJobsHold } from '../jobs/delivery-hold.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
@@ -111,6 +112,7 @@ export async function serve(config: Config): Promise<void> {
 
   // Event retention (decisions §3): never purges what a delivery job still has to deliver.
   const retentionHolds = new RetentionHolds();
+  retentionHolds.register(deliveryJobsHold(handle.db, clock));
   const retention = new RetentionPurger({
     db: handle.db,
     clock,

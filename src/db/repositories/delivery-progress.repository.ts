@@ -176,3 +176,28 @@ export async function recordStreamFailure(
     .executeTakeFirst();
   return row ? Number(row.failures) : undefined;
 }
+
+/**
+ * The lowest sequence a delivery job still has to deliver: over the unfinished streams of live
+ * jobs, and of failed or stopped jobs that ended after `keepFailedSince` (decisions §3).
+ * undefined when no job needs anything.
+ */
+export async function lowestUndeliveredSeq(
+  db: Kysely<Database>,
+  keepFailedSince: number,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('delivery_job_progress as p')
+    .innerJoin('delivery_jobs as j', 'j.id', 'p.job_id')
+    .select((eb) => eb.fn.min('p.checkpoint_seq').as('seq'))
+    .where('j.deleted_at', 'is', null)
+    .where('p.status', '!=', 2)
+    .where((eb) =>
+      eb.or([
+        eb('j.job_status', 'in', [0, 1]),
+        eb.and([eb('j.job_status', '=', 3), eb('j.finished_at', '>=', keepFailedSince)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq) + 1;
+}

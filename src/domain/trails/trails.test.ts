@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
+import { insertEvents } from '../../db/repositories/events.repository.js';
 import { findTrail } from '../../db/repositories/trails.repository.js';
 import { ApiError } from '../../errors/api-error.js';
 import {
@@ -133,8 +134,12 @@ describe('trail operations (real SQLite)', () => {
     expect((await getTrail(ctx(), 'trail-one')).ossBucketName).toBe('audit-bucket');
   });
 
-  it('moves Fresh → Enable → Disable with the times, leaving live_start_seq NULL', async () => {
+  it('moves Fresh → Enable → Disable with the times, recording live_start_seq', async () => {
     await create('trail-one');
+    await insertEvents(h.db, A, [
+      { eventId: 'e1', eventName: 'X', serviceName: 'Ecs', eventTime: '2026-11-01T00:00:00Z' },
+      { eventId: 'e2', eventName: 'X', serviceName: 'Ecs', eventTime: '2026-11-01T00:00:01Z' },
+    ]);
     const t0 = now;
     now += 1000;
     const started = await startLogging(ctx(), 'trail-one');
@@ -150,7 +155,8 @@ describe('trail operations (real SQLite)', () => {
       stopLoggingAt: t0 + 3000,
       updatedAt: t0,
     });
-    expect((await findTrail(h.db, A, 'trail-one'))?.live_start_seq).toBeNull();
+    // The safe horizon when logging started: live delivery begins after the two stored events.
+    expect((await findTrail(h.db, A, 'trail-one'))?.live_start_seq).toBe(2);
   });
 
   it('keeps accounts apart: another account sees nothing and gets 404', async () => {

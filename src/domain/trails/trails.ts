@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { safeHorizon } from '../../db/repositories/events.repository.js';
 import {
   countTrails,
   deleteTrail as deleteTrailRow,
@@ -241,8 +242,9 @@ export async function startLogging(ctx: TrailContext, name: string): Promise<Tra
     const patch: TrailPatch = {
       status: change.status,
       start_logging_at: change.startLoggingAt ?? null,
-      // set by the event store's safe horizon ([B2])
-      live_start_seq: null,
+      // decisions §4: live delivery starts after the safe horizon of this moment; a history job
+      // created while the trail logs stops exactly there, so the two never gap or overlap.
+      live_start_seq: await safeHorizon(trx),
     };
     const updated = await updateTrail(trx, ctx.accountId, name, patch);
     if (!updated) throw notFound();
