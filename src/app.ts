@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppServices } from './api/actions/action.js';
+import { registerIngestRoute } from './api/ingest/ingest-route.js';
 import { registerRpcGateway } from './api/rpc/gateway.js';
 import { sendError } from './api/rpc/render.js';
 import { ApiError } from './errors/api-error.js';
@@ -40,5 +41,6 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   );
 
   registerRpcGateway(app, services);
+  registerIngestRoute(app, services);
   return app;
 }

@@ -26,7 +26,7 @@ export interface Authenticated {
   signature: ParsedSignature;
 }
 
-function toApiError(f: SignatureFailure): ApiError {
+export function signatureFailureError(f: SignatureFailure): ApiError {
   if (f.code === 'MissingParameter' && f.parameter) return errors.missingParameter(f.parameter);
   return new ApiError(f.code, f.message);
 }
@@ -38,16 +38,27 @@ function toApiError(f: SignatureFailure): ApiError {
  */
 export async function authenticate(req: RawRequest, s: AuthSettings): Promise<Authenticated> {
   const parsed = parseSignedRequest(req);
-  if (!parsed.ok) throw toApiError(parsed);
+  if (!parsed.ok) throw signatureFailureError(parsed);
+  return authenticateParsed(parsed, s);
+}
+
+/**
+ * The checks after the structural parse, for endpoints that look at the parsed signature first
+ * (the ingest API turns v1 signatures away before any key lookup or nonce is spent).
+ */
+export async function authenticateParsed(
+  parsed: ParsedSignature,
+  s: AuthSettings,
+): Promise<Authenticated> {
   const late = checkTimestamp(parsed.timestamp, s.now, s.maxSkewMs);
-  if (late) throw toApiError(late);
+  if (late) throw signatureFailureError(late);
 
   const key = await findAccessKey(s.db, parsed.accessKeyId);
   if (!key) throw new ApiError('InvalidAccessKeyId.NotFound');
   if (key.status !== 'Active') throw new ApiError('InvalidAccessKeyId.Inactive');
 
   const mismatch = verifySignature(parsed, key.secret);
-  if (mismatch) throw toApiError(mismatch);
+  if (mismatch) throw signatureFailureError(mismatch);
 
   const tokenProblem = checkSecurityToken(key, parsed.securityToken, s.now);
   if (tokenProblem) throw new ApiError(tokenProblem);
