@@ -113,10 +113,16 @@ describe('two engine processes on one SQLite file', () => {
     });
     const { JobId, events } = await jobWith('takeover-job', 400);
     const dir = path.dirname(t.services.config.databasePath);
-    const [killed, survivor] = await Promise.all([
-      runEngine(t, path.join(dir, 'takeover-a.log'), 'after-ack:15'),
-      runEngine(t, path.join(dir, 'takeover-b.log')),
-    ]);
+    // The first engine dies holding the lease; the second must wait for it to expire, then finish.
+    const killed = await runEngine(t, path.join(dir, 'takeover-a.log'), 'after-ack:15');
+    const leased = await t.handle.db
+      .selectFrom('delivery_jobs')
+      .select(['locked_by', 'job_status'])
+      .where('id', '=', JobId as number)
+      .executeTakeFirstOrThrow();
+    expect(leased.locked_by).not.toBeNull();
+    expect(leased.job_status).toBe(1);
+    const survivor = await runEngine(t, path.join(dir, 'takeover-b.log'));
     expect(killed.signal).toBe('SIGKILL');
     expect(survivor.code).toBe(0);
     const job = await call(
