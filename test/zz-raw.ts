@@ -11,7 +11,9 @@ await h.close();
 const db = new Database(`${dir}/opentrail.db`);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.pragma('cache_size = -262144'); if ((process.argv[3]??'').includes('ckpt')) db.pragma('wal_autocheckpoint = 100000'); if ((process.argv[3]??'').includes('off')) db.pragma('synchronous = OFF');
+db.pragma('cache_size = -262144');
+if ((process.argv[3] ?? '').includes('ckpt')) db.pragma('wal_autocheckpoint = 100000');
+if ((process.argv[3] ?? '').includes('off')) db.pragma('synchronous = OFF');
 const mode = process.argv[3] ?? '';
 if (mode.includes('noidx'))
   for (const r of db
