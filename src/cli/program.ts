@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerImportCommand } from './import.command.js';
 import { registerKeysCommand } from './keys.command.js';
+import { registerSeedCommand } from './seed.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 export async function runCli(argv: string[]): Promise<number | undefined> {
@@ -8,6 +10,8 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
     .showHelpAfterError();
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerImportCommand(program);
+  registerSeedCommand(program);
   await program.parseAsync(argv);
   return undefined;
 }
