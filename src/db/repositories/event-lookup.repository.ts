@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
 
@@ -164,14 +164,38 @@ export function lookupEventsQuery(
 type LookedUpEventRow = { seq: number; event_time: number; event_json: string };
 type HitsQuery = SelectQueryBuilder<Database, 'events', { seq: number; event_time: number }>;
 
+/** Stands in for the day while the page query is compiled once; no real day is negative. */
+const DAY_PLACEHOLDER = -1_000_003;
+
 /**
  * One page of an account's events matching `q`, in the requested direction: day by day (at
- * most 91 index searches for a 90-day range) until the page is full.
+ * most 91 index searches for a 90-day range) until the page is full. The query is compiled
+ * once and run per day with the day parameter swapped, since building and compiling it
+ * costs more than running it (~120 µs against ~100 µs per day on SQLite).
  */
 export async function lookupEvents(db: Kysely<Database>, q: EventLookup): Promise<LookedUpEvent[]> {
   const out: LookedUpEvent[] = [];
+  let compiled:
+    | { query: CompiledQuery<LookedUpEventRow>; dayAt: number; limitAt: number }
+    | undefined;
   for (const day of lookupDays(q)) {
-    const rows = await lookupEventsQuery(db, { ...q, limit: q.limit - out.length }, day).execute();
+    if (!compiled) {
+      const query = lookupEventsQuery(
+        db,
+        { ...q, limit: DAY_PLACEHOLDER },
+        DAY_PLACEHOLDER,
+      ).compile();
+      const dayAt = query.parameters.indexOf(DAY_PLACEHOLDER);
+      const limitAt = query.parameters.lastIndexOf(DAY_PLACEHOLDER);
+      if (dayAt < 0 || limitAt <= dayAt) throw new Error('lookup query lost its day or limit');
+      compiled = { query, dayAt, limitAt };
+    }
+    const { query, dayAt, limitAt } = compiled;
+    const parameters = [...query.parameters];
+    parameters[dayAt] = day;
+    parameters[limitAt] = q.limit - out.length;
+    const run: CompiledQuery<LookedUpEventRow> = { ...query, parameters };
+    const { rows } = await db.executeQuery(run);
     for (const r of rows) {
       out.push({ seq: Number(r.seq), eventTime: Number(r.event_time), eventJson: r.event_json });
     }
