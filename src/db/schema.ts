@@ -144,6 +144,8 @@ export interface EventsTable {
   event_id: string;
   /** Epoch ms of the event's `eventTime`. */
   event_time: number;
+  /** UTC day of event_time (days since the epoch): leads every lookup index, see 0003-events. */
+  event_day: number;
   acs_region: string | null;
   event_rw: string | null;
   service_name: string | null;
@@ -170,6 +172,7 @@ export interface EventResourcesTable {
   seq: number;
   account_id: string;
   event_time: number;
+  event_day: number;
   /** '' when the event names a resource without a type (or a type without names). */
   resource_type: string;
   resource_name: string;

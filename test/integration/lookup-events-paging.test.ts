@@ -22,6 +22,14 @@ const COUNT = 3000;
 const bulk: SampleEvent[] = Array.from({ length: COUNT }, (_, i) =>
   sampleEvent(T0 - 30 * 60_000 + Math.floor(i / 7) * 1000, { serviceName: 'Bulk' }),
 );
+/** Spread over six UTC days with two empty days in between: pages cross day boundaries. */
+const DAYS_START = Math.floor((Date.now() - 20 * DAY_MS) / DAY_MS) * DAY_MS;
+const multiDay: SampleEvent[] = Array.from({ length: 600 }, (_, i) => {
+  const day = [0, 1, 4, 5][i % 4] ?? 0;
+  return sampleEvent(DAYS_START + day * DAY_MS + Math.floor(i / 4) * 60_000, {
+    serviceName: 'Multi',
+  });
+}).sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
 const idsOf = (events: SampleEvent[]) => events.map((e) => String(e.eventId));
 const FILTER = { 'LookupAttribute.1.Key': 'ServiceName', 'LookupAttribute.1.Value': 'Bulk' };
 
@@ -38,6 +46,7 @@ beforeAll(async () => {
   app = await startTestApp({ clock });
   other = await app.newKey({ newAccount: true });
   await insertEvents(app.handle.db, app.key.accountId, bulk);
+  await insertEvents(app.handle.db, app.key.accountId, multiDay);
   await insertEvents(app.handle.db, other.accountId, bulk.slice(0, 100));
 });
 afterAll(async () => {
@@ -80,6 +89,28 @@ describe('LookupEvents paging', () => {
       size = size === 47 ? 50 : 47;
     } while (next);
     expect(seen).toEqual(idsOf(bulk));
+  });
+
+  it('fills pages across UTC days, skipping empty ones, in both directions', async () => {
+    const range = {
+      StartTime: formatIsoSeconds(DAYS_START),
+      EndTime: formatIsoSeconds(DAYS_START + 6 * DAY_MS),
+      'LookupAttribute.1.Key': 'ServiceName',
+      'LookupAttribute.1.Value': 'Multi',
+    };
+    for (const direction of ['BACKWARD', 'FORWARD']) {
+      const seen: string[] = [];
+      let next: string | undefined;
+      do {
+        const params = { ...range, Direction: direction, MaxResults: 45 };
+        const p = await page(next ? { ...params, NextToken: next } : params);
+        if (next === undefined) expect(p.ids).toHaveLength(45);
+        seen.push(...p.ids);
+        next = p.next;
+      } while (next);
+      const want = idsOf(multiDay);
+      expect(seen).toEqual(direction === 'FORWARD' ? want : want.reverse());
+    }
   });
 
   it('keeps the default range (last 7 days) across pages when no time is given', async () => {

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { DAY_MS } from '../../lib/time.js';
 import type { EventsTable } from '../schema.js';
 
 /** An ActionTrail event as JSON: known fields are read, everything else is stored untouched. */
@@ -36,6 +37,11 @@ function object(value: unknown): EventObject | undefined {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as EventObject)
     : undefined;
+}
+
+/** The UTC day (days since the epoch) an event time falls on; see 0003-events. */
+export function eventDay(ms: number): number {
+  return Math.floor(ms / DAY_MS);
 }
 
 /** `eventTime` as epoch ms: ISO 8601 UTC with `Z`, seconds required, fraction optional. */
@@ -126,6 +132,7 @@ export function indexEvent(event: EventObject): IndexedEvent {
     columns: {
       event_id: eventId,
       event_time: eventTime,
+      event_day: eventDay(eventTime),
       acs_region: text(event.acsRegion),
       event_rw: text(event.eventRW),
       service_name: text(event.serviceName),

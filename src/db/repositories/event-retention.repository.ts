@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { eventDay } from './event-columns.js';
 
 /**
  * The account after `previous` that has events (in account order), or undefined. One index
@@ -35,9 +36,15 @@ export async function purgeEventBatch(db: Kysely<Database>, batch: PurgeBatch): 
       .selectFrom('events')
       .select('seq')
       .where('account_id', '=', batch.accountId)
+      .where('event_day', '<=', eventDay(batch.before)) // a range on events_time's day column
       .where('event_time', '<', batch.before);
     if (batch.belowSeq !== undefined) q = q.where('seq', '<', batch.belowSeq);
-    const rows = await q.orderBy('event_time').orderBy('seq').limit(batch.limit).execute();
+    const rows = await q
+      .orderBy('event_day')
+      .orderBy('event_time')
+      .orderBy('seq')
+      .limit(batch.limit)
+      .execute();
     if (rows.length === 0) return 0;
     const seqs = rows.map((r) => r.seq);
     await trx.deleteFrom('event_resources').where('seq', 'in', seqs).execute();
@@ -56,6 +63,7 @@ export async function countEventsBefore(
     .selectFrom('events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId)
+    .where('event_day', '<=', eventDay(before))
     .where('event_time', '<', before)
     .executeTakeFirstOrThrow();
   return Number(row.n);

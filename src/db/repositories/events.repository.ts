@@ -95,6 +95,7 @@ async function insertResources(
         seq,
         account_id: e.accountId,
         event_time: e.columns.event_time,
+        event_day: e.columns.event_day,
         resource_type: r.type,
         resource_name: r.name,
         service_name: e.columns.service_name ?? null,

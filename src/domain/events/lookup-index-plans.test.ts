@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryPlan, summarizePlan } from '../../../test/helpers/query-plan.js';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
+import { eventDay } from '../../db/repositories/event-columns.js';
 import {
   type Direction,
   EVENT_FILTER_KEYS,
@@ -89,7 +90,7 @@ describe('LookupEvents query plans (SQLite)', () => {
     '%s reads its own index, in order, without a scan',
     async (_, conditions, index) => {
       for (const [direction, paged] of variants) {
-        const query = lookupEventsQuery(handle.db, {
+        const lookup = {
           accountId: '1000000000000001',
           conditions,
           fromTime: 1_700_000_000_000,
@@ -97,7 +98,8 @@ describe('LookupEvents query plans (SQLite)', () => {
           direction,
           after: paged ? { time: 1_700_300_000_000, seq: 42 } : undefined,
           limit: 21,
-        });
+        };
+        const query = lookupEventsQuery(handle.db, lookup, eventDay(1_700_300_000_000));
         const plan = summarizePlan(await queryPlan(handle.db, query));
         const where = `${direction}${paged ? ' with NextToken' : ''}`;
         expect(plan.indexSearches[0], where).toBe(index);
