@@ -83,7 +83,12 @@ export function startProgress(label: string, total: number, unit: 'bytes' | 'eve
   const show = unit === 'bytes' ? bytes : count;
   const fields = (value: number, events: number) => {
     const seconds = Math.max((performance.now() - started) / 1000, 0.001);
-    return { done: show(value), all: show(total), events: count(events), rate: count(events / seconds) };
+    return {
+      done: show(value),
+      all: show(total),
+      events: count(events),
+      rate: count(events / seconds),
+    };
   };
   if (process.stderr.isTTY) {
     const what = unit === 'bytes' ? '{done}/{all} | {events} events' : '{done}/{all} events';
@@ -112,8 +117,11 @@ export function startProgress(label: string, total: number, unit: 'bytes' | 'eve
       const f = fields(value, events);
       const pct = total > 0 ? Math.floor((100 * value) / total) : 100;
       const eta = value > 0 ? ((now - started) / 1000) * ((total - value) / value) : 0;
-      const what = unit === 'bytes' ? `${f.done}/${f.all}, ${f.events} events` : `${f.done}/${f.all} events`;
-      process.stderr.write(`${label}: ${pct}% ${what}, ${f.rate} events/s, ETA ${Math.ceil(eta)}s\n`);
+      const what =
+        unit === 'bytes' ? `${f.done}/${f.all}, ${f.events} events` : `${f.done}/${f.all} events`;
+      process.stderr.write(
+        `${label}: ${pct}% ${what}, ${f.rate} events/s, ETA ${Math.ceil(eta)}s\n`,
+      );
     },
     log: (line) => process.stderr.write(`${line}\n`),
     stop: () => {},
@@ -144,7 +152,9 @@ function summaryText(s: ImportSummary, accountId: string): string {
 /** `opentrail import <files|dirs…>`: export files straight into the database (server may run). */
 export function registerImportCommand(program: Command): void {
   addCommonOptions(program.command('import <paths...>'))
-    .description('import ActionTrail export files (OSS .json.gz, NDJSON, SLS lines) into an account')
+    .description(
+      'import ActionTrail export files (OSS .json.gz, NDJSON, SLS lines) into an account',
+    )
     .option('--account <id>', 'account the events belong to (default: the only account)')
     .option('--region <region>', 'acsRegion for events without one (default: the home region)')
     .option('--batch-size <n>', 'events per transaction', String(DEFAULT_BATCH_SIZE))
@@ -181,7 +191,9 @@ export function registerImportCommand(program: Command): void {
               shown += 1;
               if (shown <= MAX_PROBLEMS_SHOWN) progress.log(`${where(p)}: ${p.code}: ${p.message}`);
               else if (shown === MAX_PROBLEMS_SHOWN + 1) {
-                progress.log(`(more than ${MAX_PROBLEMS_SHOWN} problems: the rest are only counted)`);
+                progress.log(
+                  `(more than ${MAX_PROBLEMS_SHOWN} problems: the rest are only counted)`,
+                );
               }
             },
             onProgress: (p) => progress.update(p.bytes, p.read),
@@ -190,7 +202,9 @@ export function registerImportCommand(program: Command): void {
           progress.stop();
         }
         process.stdout.write(
-          opts.json ? `${JSON.stringify({ accountId, ...summary })}\n` : summaryText(summary, accountId),
+          opts.json
+            ? `${JSON.stringify({ accountId, ...summary })}\n`
+            : summaryText(summary, accountId),
         );
         if (summary.imported + summary.duplicates === 0) {
           throw new Error('nothing was imported: no valid event was found');

@@ -6,7 +6,6 @@ import { call } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'ap-southeast-1'];
-const DAY = 86_400_000;
 const COUNT = 100_000;
 
 describe('a seeded 90-day history of 100,000 events across 5 regions', () => {

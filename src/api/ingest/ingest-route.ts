@@ -40,8 +40,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
     const started = performance.now();
     const now = clock.now();
     const hostRegion = HOST_REGION.exec(host)?.[1]?.toLowerCase();
-    const region =
-      hostRegion && config.regions.includes(hostRegion) ? hostRegion : config.region;
+    const region = hostRegion && config.regions.includes(hostRegion) ? hostRegion : config.region;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let auth: Authenticated | undefined;
     let decoded: DecodedBody | undefined;

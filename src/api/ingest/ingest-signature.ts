@@ -1,12 +1,12 @@
 import type { ApiError } from '../../errors/api-error.js';
 import { signatureFailureError } from '../rpc/authenticate.js';
+import { incompleteSignature } from '../signature/failures.js';
 import {
   type ParsedSignature,
   parseSignedRequest,
   type RawRequest,
   type SignatureFailure,
 } from '../signature/index.js';
-import { incompleteSignature } from '../signature/failures.js';
 
 /** Why a v1 signature is refused here: it covers neither the path nor the body. */
 export const INGEST_NEEDS_ACS3 =

@@ -89,7 +89,8 @@ export async function importEventFiles(options: ImportFilesOptions): Promise<Imp
       } else if (writer.add(options.validation.accountId, result.event)) {
         await writer.flush();
       }
-      if (read % PROGRESS_EVERY === 0) options.onProgress?.(progress(bytesBefore + reader.bytesRead));
+      if (read % PROGRESS_EVERY === 0)
+        options.onProgress?.(progress(bytesBefore + reader.bytesRead));
     }
     bytesBefore += Math.max(reader.bytesRead, file.size);
     options.onProgress?.(progress(bytesBefore));
