@@ -16,6 +16,11 @@ function ownedBy(jobId: number, owner: string) {
   return sql<SqlBool>`exists (select 1 from delivery_jobs where id = ${jobId} and locked_by = ${owner} and deleted_at is null)`;
 }
 
+/** The rows of one (job, region, destination) stream; both stream tables share the columns. */
+function inStream(key: StreamKey) {
+  return sql<SqlBool>`job_id = ${key.jobId} and region = ${key.region} and destination = ${key.destination}`;
+}
+
 export async function listProgress(db: Kysely<Database>, jobId: number): Promise<ProgressRow[]> {
   return db
     .selectFrom('delivery_job_progress')
@@ -33,9 +38,7 @@ export async function listUnackedBatches(
   return db
     .selectFrom('delivery_batches')
     .selectAll()
-    .where('job_id', '=', key.jobId)
-    .where('region', '=', key.region)
-    .where('destination', '=', key.destination)
+    .where(inStream(key))
     .where('acked', '=', 0)
     .orderBy('batch_no')
     .execute();
@@ -57,9 +60,7 @@ export async function planBatches(
         next_batch_no: eb('next_batch_no', '+', batches.length),
         updated_at: now,
       }))
-      .where('job_id', '=', key.jobId)
-      .where('region', '=', key.region)
-      .where('destination', '=', key.destination)
+      .where(inStream(key))
       .where(ownedBy(key.jobId, owner))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return false;
@@ -83,9 +84,7 @@ export async function markBatchAcked(
   const r = await db
     .updateTable('delivery_batches')
     .set({ acked: 1 })
-    .where('job_id', '=', key.jobId)
-    .where('region', '=', key.region)
-    .where('destination', '=', key.destination)
+    .where(inStream(key))
     .where('batch_no', '=', batchNo)
     .where(ownedBy(key.jobId, owner))
     .executeTakeFirst();
@@ -113,17 +112,13 @@ export async function completeChunk(
         error_message: null,
         updated_at: chunk.now,
       }))
-      .where('job_id', '=', key.jobId)
-      .where('region', '=', key.region)
-      .where('destination', '=', key.destination)
+      .where(inStream(key))
       .where(ownedBy(key.jobId, owner))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return false;
     await trx
       .deleteFrom('delivery_batches')
-      .where('job_id', '=', key.jobId)
-      .where('region', '=', key.region)
-      .where('destination', '=', key.destination)
+      .where(inStream(key))
       .where('chunk_end_seq', '<=', chunk.endSeq)
       .execute();
     chunk.beforeCommit?.();
@@ -147,9 +142,7 @@ export async function setStreamStatus(
         ? { error_code: update.errorCode, error_message: update.errorMessage ?? null }
         : {}),
     })
-    .where('job_id', '=', key.jobId)
-    .where('region', '=', key.region)
-    .where('destination', '=', key.destination)
+    .where(inStream(key))
     .where(ownedBy(key.jobId, owner))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
@@ -170,9 +163,7 @@ export async function recordStreamFailure(
       error_message: error.message,
       updated_at: error.now,
     }))
-    .where('job_id', '=', key.jobId)
-    .where('region', '=', key.region)
-    .where('destination', '=', key.destination)
+    .where(inStream(key))
     .where(ownedBy(key.jobId, owner))
     .returning('failures')
     .executeTakeFirst();
