@@ -84,6 +84,7 @@ describe('historical event delivery jobs through the SDKs', () => {
     expect(Date.parse(job.StartTime as string)).toBe(createdAt - 90 * DAY);
     expect(Date.parse(job.EndTime as string)).toBe(createdAt + 5 * 60_000);
     expect(job.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 2 })));
+    expect(job.State).toBe('Succeeded');
 
     // The account's own API calls before the job (self-audit, e.g. CreateTrail) are history too.
     const all = readOssDelivery(t.services.config.deliveryRoot, 'audit-bucket');
@@ -172,6 +173,7 @@ describe('historical event delivery jobs through the SDKs', () => {
       JobId: next.JobId,
     });
     expect(stopped.JobStatus).toBe(3);
+    expect(stopped.State).toBe('Stopped');
     expect(stopped.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 3 })));
   });
 

@@ -13,6 +13,9 @@ export const getDeliveryHistoryJob: ActionDefinition = {
     return {
       ...deliveryJobToWire(job),
       Status: job.regions.map((r) => ({ Region: r.region, Status: r.status })),
+      // decisions §5 extension (SDK models ignore unknown fields): Queued | Running | Succeeded |
+      // Failed | Stopped tells a stopped job from a failed one.
+      State: job.state,
     };
   },
 };
