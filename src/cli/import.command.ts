@@ -96,7 +96,11 @@ export function startProgress(label: string, total: number, unit: 'bytes' | 'eve
       {
         stream: process.stderr,
         format: `${label} {bar} {percentage}% | ${what} | {rate} events/s | ETA {eta_formatted}`,
-        hideCursor: true,
+        // Terminal settings stay untouched (no hidden cursor, wrapping on), so a Ctrl-C, which
+        // ends the process without a chance to restore them, leaves the terminal as it was.
+        hideCursor: false,
+        linewrap: true,
+        barsize: 24,
         etaBuffer: 100,
       },
       cliProgress.Presets.shades_classic,
@@ -105,7 +109,11 @@ export function startProgress(label: string, total: number, unit: 'bytes' | 'eve
     return {
       update: (value, events) => bar.update(value, fields(value, events)),
       log: (line) => multi.log(`${line}\n`),
-      stop: () => multi.stop(),
+      // cli-progress writes logged lines only on a redraw; stop() alone would drop the last ones.
+      stop: () => {
+        multi.update();
+        multi.stop();
+      },
     };
   }
   let last = started;

@@ -16,6 +16,8 @@ export interface IngestRequestOptions extends Credentials {
   gzip?: boolean;
   /** Overrides the media type picked from `ndjson`. */
   contentType?: string;
+  /** A Content-Encoding header for a body that is sent as given (tests of broken encodings). */
+  contentEncoding?: string;
   /** `host:port` the request is sent to; it is signed. */
   host: string;
   nowMs?: number;
@@ -43,7 +45,8 @@ export function buildIngestRequest(opts: IngestRequestOptions): RawRequest {
     'content-type': opts.contentType ?? (opts.ndjson ? 'application/x-ndjson' : 'application/json'),
   };
   // Not signed (the signature covers the hash of the bytes as sent, compressed or not).
-  if (opts.gzip) headers['content-encoding'] = 'gzip';
+  const encoding = opts.gzip ? 'gzip' : opts.contentEncoding;
+  if (encoding) headers['content-encoding'] = encoding;
   return signV3Request({ method: 'POST', url: '/v1/events', headers, body }, opts);
 }
 
