@@ -3,13 +3,12 @@ import { EventWriter } from '../../domain/events/event-writer.js';
 import { type IngestOutcome, ingestEvents } from '../../domain/events/ingest-events.js';
 import { selfAuditEvent } from '../../domain/events/self-audit.js';
 import { ApiError } from '../../errors/api-error.js';
-import { toApiError } from '../../errors/to-api-error.js';
 import { newRequestId } from '../../lib/ids.js';
 import { DAY_MS } from '../../lib/time.js';
 import type { AppServices } from '../actions/action.js';
 import { API_VERSION } from '../actions/known-actions.js';
 import { type Authenticated, authenticateParsed } from '../rpc/authenticate.js';
-import { sendError, sendSuccess } from '../rpc/render.js';
+import { answerWithError, sendSuccess } from '../rpc/render.js';
 import { type DecodedBody, decodeIngestBody, MAX_BODY_BYTES } from './ingest-body.js';
 import { ingestSignature } from './ingest-signature.js';
 
@@ -126,15 +125,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
         })),
       });
     } catch (e) {
-      let error = toApiError(e, logger, requestId);
-      try {
-        await audit(error);
-      } catch (auditFailure) {
-        logger.error({ err: auditFailure, requestId }, 'self-audit record could not be written');
-        error = new ApiError('InternalError');
-      }
-      logRequest(error.status, error.code);
-      return sendError(reply, requestId, host, error);
+      return answerWithError(reply, e, { requestId, host, logger, audit, log: logRequest });
     }
 
     function logRequest(status: number, code: string | undefined): void {

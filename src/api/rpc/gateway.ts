@@ -2,13 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EventWriter } from '../../domain/events/event-writer.js';
 import { eventRWOf, selfAuditEvent } from '../../domain/events/self-audit.js';
 import { ApiError, errors } from '../../errors/api-error.js';
-import { toApiError } from '../../errors/to-api-error.js';
 import { newRequestId } from '../../lib/ids.js';
 import type { ActionDefinition, AppServices, RequestInfo } from '../actions/action.js';
 import { ACTIONS } from '../actions/index.js';
 import { ACTIONTRAIL_ACTIONS, API_VERSION } from '../actions/known-actions.js';
 import { type Authenticated, authenticate } from './authenticate.js';
-import { sendError, sendSuccess } from './render.js';
+import { answerWithError, sendSuccess } from './render.js';
 
 const HOST_REGION = /^actiontrail\.([a-z0-9-]+)\./i;
 
@@ -108,16 +107,8 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
       logRequest(200, undefined);
       return sendSuccess(reply, requestId, result);
     } catch (e) {
-      let error = toApiError(e, logger, requestId);
       if (!auth) rejectedBeforeAuth += 1;
-      try {
-        await audit(error);
-      } catch (auditFailure) {
-        logger.error({ err: auditFailure, requestId }, 'self-audit record could not be written');
-        error = new ApiError('InternalError');
-      }
-      logRequest(error.status, error.code);
-      return sendError(reply, requestId, host, error);
+      return answerWithError(reply, e, { requestId, host, logger, audit, log: logRequest });
     }
 
     function logRequest(status: number, code: string | undefined): void {

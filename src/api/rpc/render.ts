@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import type { ApiError } from '../../errors/api-error.js';
+import type { Logger } from 'pino';
+import { ApiError } from '../../errors/api-error.js';
+import { toApiError } from '../../errors/to-api-error.js';
 import type { ActionResult } from '../actions/action.js';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
@@ -39,4 +41,34 @@ export function sendError(
     .header('content-type', JSON_TYPE)
     .header('x-acs-request-id', requestId)
     .send(JSON.stringify(body));
+}
+
+/**
+ * The error path every authenticated endpoint shares: translate the error, record it in the
+ * self-audit trail (a failed record turns the answer into InternalError: nothing unaudited
+ * leaves), log, answer.
+ */
+export async function answerWithError(
+  reply: FastifyReply,
+  thrown: unknown,
+  context: {
+    requestId: string;
+    host: string;
+    logger: Logger;
+    audit(error: ApiError): Promise<void>;
+    log(status: number, code: string): void;
+  },
+): Promise<FastifyReply> {
+  let error = toApiError(thrown, context.logger, context.requestId);
+  try {
+    await context.audit(error);
+  } catch (auditFailure) {
+    context.logger.error(
+      { err: auditFailure, requestId: context.requestId },
+      'self-audit record could not be written',
+    );
+    error = new ApiError('InternalError');
+  }
+  context.log(error.status, error.code);
+  return sendError(reply, context.requestId, context.host, error);
 }
