@@ -1,4 +1,4 @@
-import { formatIsoSeconds, MINUTE_MS } from '../lib/time.js';
+import { formatIsoSeconds, MINUTE_MS, utcFromGroups } from '../lib/time.js';
 import { deriveEventId } from './event-id.js';
 
 export { canonicalJson } from './event-id.js';
@@ -122,18 +122,8 @@ const ISO_TIME =
 export function parseEventTime(text: string): number | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
-  const local = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 2021-02-30 over into March; a real calendar date must round-trip.
-  if (new Date(local).getUTCDate() !== d) return undefined;
+  const local = utcFromGroups(m.slice(1, 7));
+  if (local === undefined) return undefined;
   if (m[7]) return local;
   const offH = Number(m[9]);
   const offM = Number(m[10]);

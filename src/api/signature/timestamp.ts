@@ -2,6 +2,7 @@
  * Request timestamps (v1 `Timestamp`, V3 `x-acs-date`): `YYYY-MM-DDThh:mm:ssZ` in UTC. The SDKs
  * never send a fraction, but it is tolerated because Alibaba's docs only fix the ISO 8601 form.
  */
+import { utcFromGroups } from '../../lib/time.js';
 import type { SignatureFailure } from './types.js';
 
 /** Alibaba documents a 15-minute window either way. */
@@ -13,23 +14,8 @@ const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1
 export function parseAcsTimestamp(value: string): number | undefined {
   const m = TIMESTAMP_RE.exec(value);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (h > 23 || mi > 59 || s > 59) return undefined;
   const fractionMs = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s, fractionMs);
-  // Date.UTC silently rolls 2024-02-30 over to March; reject dates that do not round-trip.
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    return undefined;
-  }
-  return ms;
+  return utcFromGroups(m.slice(1, 7), fractionMs);
 }
 
 /**
