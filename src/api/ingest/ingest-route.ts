@@ -9,17 +9,12 @@ import type { AppServices } from '../actions/action.js';
 import { API_VERSION } from '../actions/known-actions.js';
 import { type Authenticated, authenticateParsed } from '../rpc/authenticate.js';
 import { answerWithError, sendSuccess } from '../rpc/render.js';
+import { firstHeader, requestRegion } from '../rpc/request-context.js';
 import { type DecodedBody, decodeIngestBody, MAX_BODY_BYTES } from './ingest-body.js';
 import { ingestSignature } from './ingest-signature.js';
 
 export const INGEST_PATH = '/v1/events';
 export const INGEST_ACTION = 'PutEvents';
-
-const HOST_REGION = /^actiontrail\.([a-z0-9-]+)\./i;
-
-function firstHeader(v: string | string[] | undefined): string {
-  return (Array.isArray(v) ? v[0] : v) ?? '';
-}
 
 /**
  * `POST /v1/events` (decisions §3): V3-signed batches of events for the caller's account.
@@ -38,8 +33,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
     const host = firstHeader(request.headers.host);
     const started = performance.now();
     const now = clock.now();
-    const hostRegion = HOST_REGION.exec(host)?.[1]?.toLowerCase();
-    const region = hostRegion && config.regions.includes(hostRegion) ? hostRegion : config.region;
+    const region = requestRegion(host, config);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let auth: Authenticated | undefined;
     let decoded: DecodedBody | undefined;

@@ -8,18 +8,7 @@ import { ACTIONS } from '../actions/index.js';
 import { ACTIONTRAIL_ACTIONS, API_VERSION } from '../actions/known-actions.js';
 import { type Authenticated, authenticate } from './authenticate.js';
 import { answerWithError, sendSuccess } from './render.js';
-
-const HOST_REGION = /^actiontrail\.([a-z0-9-]+)\./i;
-
-function requestRegion(host: string, services: AppServices): string {
-  const m = HOST_REGION.exec(host);
-  const region = m?.[1]?.toLowerCase();
-  return region && services.config.regions.includes(region) ? region : services.config.region;
-}
-
-function firstHeader(v: string | string[] | undefined): string {
-  return (Array.isArray(v) ? v[0] : v) ?? '';
-}
+import { firstHeader, requestRegion } from './request-context.js';
 
 /**
  * The Alibaba RPC endpoint: `GET /` and `POST /`, Action from the query/body (v1) or the
@@ -41,7 +30,7 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
     const now = clock.now();
     const info: RequestInfo = {
       requestId,
-      region: requestRegion(host, services),
+      region: requestRegion(host, config),
       host,
       sourceIp: request.ip,
       userAgent: firstHeader(request.headers['user-agent']),
