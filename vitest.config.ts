@@ -1,7 +1,46 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// Three tiers (see docs/testing.md): unit tests sit beside the code, integration tests run the
-// in-process app on a real database, acceptance tests start the real server as a child process.
+// Three tiers (see docs/architecture.md): unit tests sit beside the code, integration tests run
+// the in-process app on a real database, acceptance tests start the real server as a child
+// process. Integration and acceptance run once per database: `DB=sqlite` or `DB=postgres` picks
+// one, unset runs both. The PostgreSQL projects start their own throw-away server
+// (test/setup/postgres.global-setup.ts).
+const DATABASES = (process.env.DB ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
+
+/**
+ * Unit tests of repositories and domain code that open a database through openTestDatabase():
+ * they run on PostgreSQL as well. The query-plan tests (SQLite's EXPLAIN QUERY PLAN) and the
+ * SQLite migration test stay SQLite-only; test/integration has the PostgreSQL counterparts.
+ */
+const DATABASE_UNIT_TESTS = [
+  'src/db/repositories/events.repository.test.ts',
+  'src/db/repositories/nonces.repository.test.ts',
+  'src/domain/accounts/bootstrap.test.ts',
+  'src/domain/events/event-writer.test.ts',
+  'src/domain/events/page-token.test.ts',
+  'src/domain/events/retention.test.ts',
+  'src/domain/trails/trails.test.ts',
+  'src/jobs/delivery-hold.test.ts',
+  'src/jobs/engine/delivery-engine.test.ts',
+];
+
+function tier(
+  name: 'integration' | 'acceptance' | 'unit',
+  db: 'sqlite' | 'postgres',
+  timeouts: { testTimeout?: number; hookTimeout?: number },
+): TestProjectInlineConfiguration {
+  return {
+    test: {
+      name: db === 'sqlite' ? name : `${name}-pg`,
+      include: name === 'unit' ? DATABASE_UNIT_TESTS : [`test/${name}/**/*.test.ts`],
+      environment: 'node',
+      env: { DB: db },
+      ...(db === 'postgres' ? { globalSetup: ['test/setup/postgres.global-setup.ts'] } : {}),
+      ...timeouts,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,26 +48,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+          env: { DB: 'sqlite' },
           environment: 'node',
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-        },
-      },
-      {
-        test: {
-          name: 'acceptance',
-          include: ['test/acceptance/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      },
+      ...(DATABASES.includes('postgres') ? [tier('unit', 'postgres', {})] : []),
+      ...DATABASES.flatMap((db) => [
+        tier('integration', db, { testTimeout: 30_000 }),
+        tier('acceptance', db, { testTimeout: 60_000, hookTimeout: 60_000 }),
+      ]),
     ],
   },
 });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
-import { acquireProcessLock } from '../db/dialects/process-lock.js';
 import { openDatabase } from '../db/open-database.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
@@ -82,11 +81,7 @@ export function registerServeCommand(program: Command): void {
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
-  const releaseLock = acquireProcessLock(`${config.databasePath}.lock`);
-  const handle = await openDatabase(config).catch((e: unknown) => {
-    releaseLock();
-    throw e;
-  });
+  const handle = await openDatabase(config, { server: true });
   const clock = systemClock;
   const boot = await bootstrapAccounts(handle, clock, config.bootstrap);
   if (boot.generated) {
@@ -132,7 +127,6 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await engine.stop();
     await handle.close();
-    releaseLock();
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -13,6 +13,15 @@ export const configSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * `postgres://user:password@host:5432/db` switches the whole service to PostgreSQL (several
+     * nodes may share it); unset, SQLite at `<dataDir>/opentrail.db`. The message never echoes
+     * the value: it may hold a password.
+     */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     region: z
       .string()
@@ -80,7 +89,7 @@ export const configSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>> & {
-  /** Where the SQLite database lives (derived from dataDir). */
+  /** Where the SQLite database lives (derived from dataDir); unused when databaseUrl is set. */
   readonly databasePath: string;
   /** The file sink's root (delivery.root, or `<dataDir>/delivery`). */
   readonly deliveryRoot: string;

@@ -61,4 +61,13 @@ describe('loadConfig', () => {
     writeFileSync(file, '{ port: 1');
     expect(() => loadConfig({ file, env: {} })).toThrow(/not valid JSON/);
   });
+
+  it('takes a PostgreSQL URL from OPENTRAIL_DATABASE_URL and never echoes a bad one', () => {
+    expect(loadConfig({ env: {} }).databaseUrl).toBeUndefined();
+    const url = 'postgres://ot:s3cret@db.internal:5432/opentrail';
+    expect(loadConfig({ env: { OPENTRAIL_DATABASE_URL: url } }).databaseUrl).toBe(url);
+    const bad = () => loadConfig({ env: { OPENTRAIL_DATABASE_URL: 'mysql://ot:s3cret@db/x' } });
+    expect(bad).toThrow(/databaseUrl \(OPENTRAIL_DATABASE_URL\): must be a postgres:\/\//);
+    expect(bad).not.toThrow(/s3cret/);
+  });
 });

@@ -13,6 +13,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_HOST', ['host'], 'string'],
   ['OPENTRAIL_PORT', ['port'], 'string'],
   ['OPENTRAIL_DATA_DIR', ['dataDir'], 'string'],
+  ['OPENTRAIL_DATABASE_URL', ['databaseUrl'], 'string'],
   ['OPENTRAIL_LOG_LEVEL', ['logLevel'], 'string'],
   ['OPENTRAIL_REGION', ['region'], 'string'],
   ['OPENTRAIL_REGIONS', ['regions'], 'list'],

@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../db/open-database.js';
+import { openTestDatabase } from '../../test/helpers/test-database.js';
+import type { DatabaseHandle } from '../db/open-database.js';
 import { insertAccount } from '../db/repositories/accounts.repository.js';
 import { insertDeliveryJob } from '../db/repositories/delivery-jobs.repository.js';
 import { insertEvents } from '../db/repositories/events.repository.js';
@@ -18,9 +16,7 @@ describe('the delivery jobs retention hold', () => {
   const clock = new ManualClock(NOW);
 
   beforeEach(async () => {
-    h = await openDatabase({
-      databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-hold-')), 'db'),
-    });
+    h = await openTestDatabase();
     await insertAccount(h.db, { id: 'acct', created_at: NOW });
   });
   afterEach(() => h.close());

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open-database.js';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
 import { call } from '../helpers/sdk-clients.js';
 import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
+import { openDatabaseOf } from '../helpers/test-database.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'];
 const KEY = { accessKeyId: 'crashtestkey', accessKeySecret: 'crashtestsecret' };
@@ -86,7 +86,7 @@ describe.each([
     });
     const now = Date.now();
     const events = history(now, count);
-    const handle = await openDatabase({ databasePath: path.join(dataDir, 'opentrail.db') });
+    const handle = await openDatabaseOf(dataDir);
     await insertEvents(handle.db, ACCOUNT, events);
     await handle.close();
     await call('openapi V3', server, KEY, 'CreateTrail', {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open-database.js';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
 import { call } from '../helpers/sdk-clients.js';
@@ -10,6 +9,7 @@ import {
   type ServerProcess,
   startServer,
 } from '../helpers/server-process.js';
+import { openDatabaseOf } from '../helpers/test-database.js';
 
 describe('a user backfills a trail with the real server', () => {
   let server: ServerProcess;
@@ -32,7 +32,7 @@ describe('a user backfills a trail with the real server', () => {
         .toISOString()
         .replace('.000Z', 'Z'),
     }));
-    const handle = await openDatabase({ databasePath: path.join(server.dataDir, 'opentrail.db') });
+    const handle = await openDatabaseOf(server.dataDir);
     await insertEvents(handle.db, creds.accountId, events);
     await handle.close();
 

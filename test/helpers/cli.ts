@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { BIN, REPO_ROOT } from './server-process.js';
+import { knownDatabaseEnvFor } from './test-database.js';
 
 export interface CliResult {
   status: number | null;
@@ -7,11 +8,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `opentrail <args>` as a user would. */
+/**
+ * Runs `opentrail <args>` as a user would. With `--data-dir D` it uses the database of the
+ * server or app started on D (on PostgreSQL that is not a file inside D).
+ */
 export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const dataDir = args[args.indexOf('--data-dir') + 1];
+  const database = args.includes('--data-dir') && dataDir ? knownDatabaseEnvFor(dataDir) : {};
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...database, ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });

@@ -2,8 +2,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
  * The plan of a compiled query as one line per step, from SQLite's `EXPLAIN QUERY PLAN` with
- * the query's own parameters bound (constants can change SQLite's choice). A PostgreSQL
- * version ([E]) would run `EXPLAIN (FORMAT JSON)` and return the same shape of summary.
+ * the query's own parameters bound (constants can change SQLite's choice). SQLite only.
  */
 export async function queryPlan<DB>(
   db: Kysely<DB>,

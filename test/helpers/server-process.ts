@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { databaseEnvFor } from './test-database.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(REPO_ROOT, 'bin/opentrail.js');
@@ -47,7 +48,8 @@ export function readCredentials(dataDir: string): Credentials {
 
 /**
  * Starts the real server (`bin/opentrail.js serve`) as a child process on a free port and waits
- * for its "listening" log line.
+ * for its "listening" log line. On PostgreSQL (DB=postgres) the data dir gets its own database
+ * unless `env` names one; a restart with the same data dir finds it again.
  */
 export async function startServer(
   options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {},
@@ -58,7 +60,7 @@ export async function startServer(
     [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...(await databaseEnvFor(dataDir)), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -10,6 +10,7 @@ import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { freshDataDir } from './server-process.js';
+import { databaseEnvFor, dropPostgresDatabase } from './test-database.js';
 
 export interface TestApp {
   /** `http://127.0.0.1:PORT` (pop-core endpoint). */
@@ -29,15 +30,16 @@ export interface TestApp {
 }
 
 /**
- * The in-process app on a real SQLite file in a fresh temp directory, listening on a free
- * loopback port so the official SDKs can talk to it. Integration tests use this.
+ * The in-process app on a real database (a SQLite file in a fresh temp directory, or a fresh
+ * PostgreSQL database when DB=postgres), listening on a free loopback port so the official
+ * SDKs can talk to it. Integration tests use this.
  */
 export async function startTestApp(
   options: { clock?: Clock; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dataDir = freshDataDir('opentrail-it-');
   const config = loadConfig({
-    env: { OPENTRAIL_DATA_DIR: dataDir, ...options.env },
+    env: { OPENTRAIL_DATA_DIR: dataDir, ...(await databaseEnvFor(dataDir)), ...options.env },
     flags: { logLevel: 'silent' },
   });
   const clock = options.clock ?? systemClock;
@@ -62,6 +64,7 @@ export async function startTestApp(
       await engine.stop();
       await app.close();
       await handle.close();
+      if (config.databaseUrl) await dropPostgresDatabase(config.databaseUrl);
     },
   };
 }

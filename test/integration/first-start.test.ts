@@ -5,8 +5,11 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { listAccessKeys } from '../../src/db/repositories/access-keys.repository.js';
 import { listAccounts } from '../../src/db/repositories/accounts.repository.js';
 import { freshDataDir, REPO_ROOT } from '../helpers/server-process.js';
+import { emptyDatabaseConfig, TEST_DB } from '../helpers/test-database.js';
 
-function runBootstrap(databasePath: string): Promise<{ generated: boolean; accountId: string }> {
+type Target = Awaited<ReturnType<typeof emptyDatabaseConfig>>;
+
+function runBootstrap(target: Target): Promise<{ generated: boolean; accountId: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -14,9 +17,13 @@ function runBootstrap(databasePath: string): Promise<{ generated: boolean; accou
         '--import',
         'tsx',
         path.join(REPO_ROOT, 'test/fixtures/scripts/bootstrap-once.ts'),
-        databasePath,
+        target.databasePath,
       ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, OPENTRAIL_DATABASE_URL: target.databaseUrl ?? '' },
+      },
     );
     let out = '';
     let err = '';
@@ -30,13 +37,13 @@ function runBootstrap(databasePath: string): Promise<{ generated: boolean; accou
   });
 }
 
-describe('first start on a fresh SQLite file', () => {
+describe(`first start on a fresh ${TEST_DB} database`, () => {
   it('two processes starting at once migrate once and create one account and one key', async () => {
-    const databasePath = path.join(freshDataDir(), 'opentrail.db');
-    const results = await Promise.all([runBootstrap(databasePath), runBootstrap(databasePath)]);
+    const target = await emptyDatabaseConfig(freshDataDir());
+    const results = await Promise.all([runBootstrap(target), runBootstrap(target)]);
     expect(results.filter((r) => r.generated)).toHaveLength(1);
     expect(results[0]?.accountId).toBe(results[1]?.accountId);
-    const h = await openDatabase({ databasePath });
+    const h = await openDatabase(target);
     expect(await listAccounts(h.db)).toHaveLength(1);
     expect(await listAccessKeys(h.db)).toHaveLength(1);
     await h.close();

@@ -4,6 +4,7 @@ import { buildV1Request } from '../../src/api/signature/client-signers.js';
 import type { NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { type ClientKey, call, callExpectingError } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { TEST_DB } from '../helpers/test-database.js';
 
 /** Every authenticated call is recorded as an event of the caller's account (decisions §3). */
 let app: TestApp;
@@ -158,14 +159,24 @@ describe('self-audit', () => {
 
   it('answers 500 InternalError when the audit record cannot be written', async () => {
     const other: NewAccessKey = await app.newKey({ newAccount: true });
-    await sql`CREATE TRIGGER refuse_events BEFORE INSERT ON events
-      BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(app.handle.db);
+    // A trigger that refuses every event stands in for a full disk (SQL differs per database).
+    if (TEST_DB === 'sqlite') {
+      await sql`CREATE TRIGGER refuse_events BEFORE INSERT ON events
+        BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(app.handle.db);
+    } else {
+      await sql`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`.execute(app.handle.db);
+      await sql`CREATE TRIGGER refuse_events BEFORE INSERT ON events
+        FOR EACH ROW EXECUTE FUNCTION refuse_events()`.execute(app.handle.db);
+    }
     try {
       const failure = await callExpectingError('openapi V3', app, other, 'ListDeliveryHistoryJobs');
       expect(failure).toMatchObject({ code: 'InternalError', statusCode: 500 });
       expect(failure.message).not.toContain('disk full');
     } finally {
-      await sql`DROP TRIGGER refuse_events`.execute(app.handle.db);
+      await sql`DROP TRIGGER refuse_events${TEST_DB === 'postgres' ? sql` ON events` : sql``}`.execute(
+        app.handle.db,
+      );
     }
     const after = await app.handle.db
       .selectFrom('events')

@@ -7,6 +7,7 @@ import { readOssDelivery } from '../helpers/delivered-files.js';
 import { call } from '../helpers/sdk-clients.js';
 import { REPO_ROOT } from '../helpers/server-process.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { TEST_DB } from '../helpers/test-database.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai'];
 
@@ -27,7 +28,11 @@ function runEngine(
         log,
         crashAt,
       ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, OPENTRAIL_DATABASE_URL: t.services.config.databaseUrl ?? '' },
+      },
     );
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
@@ -41,7 +46,7 @@ function lines(file: string): string[] {
   }
 }
 
-describe('two engine processes on one SQLite file', () => {
+describe(`two engine processes on one ${TEST_DB} database`, () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ env: { OPENTRAIL_REGIONS: REGIONS.join(',') } });

@@ -46,6 +46,9 @@ export async function migrateToLatest(
       provider: { getMigrations: async () => migrations },
       migrationTableName: TABLE,
       migrationLockTableName: `${TABLE}_lock`,
+      // withExclusiveLock already runs us in one transaction where the database has
+      // transactional DDL (PostgreSQL): every pending step commits together or not at all.
+      disableTransactions: true,
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));

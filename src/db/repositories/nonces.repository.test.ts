@@ -1,16 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../open-database.js';
+import { openTestDatabase } from '../../../test/helpers/test-database.js';
+import type { DatabaseHandle } from '../open-database.js';
 import { purgeNonces, rememberNonce } from './nonces.repository.js';
 
 describe('nonces repository', () => {
   let h: DatabaseHandle;
   beforeEach(async () => {
-    h = await openDatabase({
-      databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-n-')), 'db'),
-    });
+    h = await openTestDatabase();
   });
   afterEach(() => h.close());
 

@@ -1,21 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/open-database.js';
+import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import { findAccessKey, listAccessKeys } from '../../db/repositories/access-keys.repository.js';
 import { listAccounts } from '../../db/repositories/accounts.repository.js';
 import { ManualClock } from '../../lib/clock.js';
 import { bootstrapAccounts } from './bootstrap.js';
 
 const clock = new ManualClock(1_800_000_000_000);
-const tempDb = () => ({
-  databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-boot-')), 'opentrail.db'),
-});
 
 describe('first start', () => {
   it('creates one account and one long-term key, once', async () => {
-    const h = await openDatabase(tempDb());
+    const h = await openTestDatabase();
     const first = await bootstrapAccounts(h, clock, {});
     expect(first.generated?.accessKeyId).toMatch(/^LTAI[A-Za-z0-9]{20}$/);
     expect(first.generated?.accountId).toMatch(/^[1-9]\d{15}$/);
@@ -28,7 +22,7 @@ describe('first start', () => {
   });
 
   it('applies presets instead of generating, and re-applies a changed secret', async () => {
-    const h = await openDatabase(tempDb());
+    const h = await openTestDatabase();
     const presets = {
       accountId: '1234567890123456',
       accessKeyId: 'testid',
@@ -49,7 +43,7 @@ describe('first start', () => {
   });
 
   it('generates a key for a preset account that has none', async () => {
-    const h = await openDatabase(tempDb());
+    const h = await openTestDatabase();
     const r = await bootstrapAccounts(h, clock, { accountId: '1111222233334444' });
     expect(r.generated?.accountId).toBe('1111222233334444');
     await h.close();

@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../db/open-database.js';
+import { openTestDatabase } from '../../../test/helpers/test-database.js';
+import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
 import { insertEvents } from '../../db/repositories/events.repository.js';
 import { findTrail } from '../../db/repositories/trails.repository.js';
@@ -45,9 +43,7 @@ describe('trail operations (real SQLite)', () => {
     });
 
   beforeEach(async () => {
-    h = await openDatabase({
-      databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-trails-')), 'db'),
-    });
+    h = await openTestDatabase();
     await insertAccount(h.db, { id: A, created_at: 0 });
     await insertAccount(h.db, { id: B, created_at: 0 });
   });

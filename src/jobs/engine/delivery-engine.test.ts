@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../db/open-database.js';
+import { openTestDatabase } from '../../../test/helpers/test-database.js';
+import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
 import { insertDeliveryJob } from '../../db/repositories/delivery-jobs.repository.js';
 import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
@@ -70,9 +68,7 @@ describe('DeliveryEngine', () => {
   };
 
   beforeEach(async () => {
-    h = await openDatabase({
-      databasePath: path.join(mkdtempSync(path.join(tmpdir(), 'ot-engine-')), 'db'),
-    });
+    h = await openTestDatabase();
     clock = new ManualClock(T0);
     source = new MemoryEventSource();
     sink = new RecordingSink();

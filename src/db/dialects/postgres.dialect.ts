@@ -1,0 +1,81 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../schema.js';
+import type { DatabaseDialect } from './dialect.js';
+
+/**
+ * First key of every two-key advisory lock opentrail takes ('ot'), so our locks never collide
+ * with another application's one-key locks on a shared server.
+ */
+export const ADVISORY_NAMESPACE = 0x6f74;
+
+export const postgresDialect: DatabaseDialect = {
+  name: 'postgres',
+  capabilities: { skipLocked: true, concurrentWriters: true, listenNotify: true },
+  autoIncrementIdType: 'bigserial',
+  withExclusiveLock(db, name, fn) {
+    // One transaction holding a transaction-level advisory lock: nodes starting together wait
+    // for each other, the work is all-or-nothing (DDL is transactional here), and the lock goes
+    // with the transaction even if the connection drops. Like SQLite's BEGIN IMMEDIATE, the
+    // callback gets the one connection, so every query it makes is inside the transaction.
+    return db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      try {
+        await sql`select pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, hashtext(${name}))`.execute(
+          conn,
+        );
+        const out = await fn(conn);
+        await sql`commit`.execute(conn);
+        return out;
+      } catch (e) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw e;
+      }
+    });
+  },
+};
+
+/**
+ * int8 (bigint: sequences, epoch-ms times, count(*)) and numeric (sum, avg) arrive as strings
+ * from node-postgres, because they can exceed 2^53. Ours never do (epoch ms stay below 2^53
+ * for 285,000 years), so they become plain numbers, as better-sqlite3 returns them.
+ */
+const NUMERIC_OIDS = new Set([20, 1700]);
+const toNumber = (text: string): number => Number(text);
+
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    NUMERIC_OIDS.has(oid) && format !== 'binary' ? toNumber : pg.types.getTypeParser(oid, format),
+};
+
+export interface PostgresHandle {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+}
+
+/** Options node-postgres needs for every connection we open (pool and listener alike). */
+export function clientConfig(url: string): pg.ClientConfig {
+  return { connectionString: url, types, application_name: 'opentrail' };
+}
+
+export function openPostgres(url: string, poolSize = 10): PostgresHandle {
+  const pool = new pg.Pool({ ...clientConfig(url), max: poolSize });
+  // An idle connection that breaks (server restart, network) is dropped from the pool; the next
+  // query opens a new one and reports any lasting failure. Without a listener the error event
+  // would end the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
+
+/** The URL for logs and messages: never its password. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    u.search = ''; // query options can carry credentials too (sslpassword, …)
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
