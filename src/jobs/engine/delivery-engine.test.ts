@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
@@ -27,7 +28,8 @@ class RecordingSink implements Sink {
 
   async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
     const body = Buffer.from(content.events.join('\n'));
-    const name = `${content.region}/${content.bucketStart}/${content.events.length}/${body.length}`;
+    // Content-addressed like the real layouts: same events, same name.
+    const name = `${content.region}/${content.bucketStart}/${createHash('md5').update(body).digest('hex')}`;
     return { content, objectName: name, body, count: content.events.length };
   }
 
@@ -288,5 +290,24 @@ describe('DeliveryEngine', () => {
     await e.drain();
     expect((await job(small)).job_status).toBe(2);
     expect((await job(big)).job_status).toBe(2);
+  });
+
+  it('gives a job back at once when the engine stops mid-slice', async () => {
+    seed('acct-a', ['cn-hangzhou'], 300);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    const e = engine('stopping', { sliceMs: 60_000 });
+    let stopping: Promise<void> | undefined;
+    sink.onDeliver = () => {
+      sink.onDeliver = undefined;
+      stopping = e.stop();
+    };
+    await e.runOnce();
+    await stopping;
+    const row = await job(id);
+    expect([row.job_status, row.locked_by]).toEqual([1, null]);
+    // Another engine continues right away, without waiting for the lease to expire.
+    await engine('next').drain();
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(300);
   });
 });

@@ -78,7 +78,11 @@ export class DeliveryEngine {
       clearInterval(heartbeat);
       this.stopController.signal.removeEventListener('abort', onStop);
     }
-    if (outcome.kind === 'continue') await releaseJob(db, job.id, owner, clock.now());
+    // 'lost' also releases: after a graceful stop the job is free at once for the next process
+    // (when the lease really went to someone else, the owner-conditioned update is a no-op).
+    if (outcome.kind === 'continue' || outcome.kind === 'lost') {
+      await releaseJob(db, job.id, owner, clock.now());
+    }
     if (outcome.kind === 'retry') await releaseJob(db, job.id, owner, outcome.at);
     return true;
   }
