@@ -55,7 +55,7 @@ export default defineConfig({
       ...(DATABASES.includes('postgres') ? [tier('unit', 'postgres', {})] : []),
       ...DATABASES.flatMap((db) => [
         tier('integration', db, { testTimeout: 30_000 }),
-        tier('acceptance', db, { testTimeout: 60_000, hookTimeout: 60_000 }),
+        tier('acceptance', db, { testTimeout: 120_000, hookTimeout: 120_000 }),
       ]),
     ],
   },

@@ -19,7 +19,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     cwd: REPO_ROOT,
     env: { ...process.env, ...database, ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    // Generous: a loaded 2-core CI machine runs both database suites at once.
+    timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
