@@ -72,6 +72,11 @@ export const configSchema = z
         leaseSeconds: z.coerce.number().int().min(1).max(3600).default(30),
         /** How long one claim works on a job before handing it back (rotation between jobs). */
         sliceMs: z.coerce.number().int().min(0).max(60_000).default(250),
+        /**
+         * How often an idle worker looks for runnable jobs. A job created on this node wakes it
+         * at once; on PostgreSQL so does a job created on any node (LISTEN/NOTIFY).
+         */
+        pollMs: z.coerce.number().int().min(10).max(600_000).default(500),
         /** Events read per chunk (bounds memory per stream). */
         chunkSize: z.coerce.number().int().min(1).max(100_000).default(5000),
         /** Batches in flight per (region, destination). */

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { DatabaseDialect } from './dialects/dialect.js';
-import { describeDatabaseUrl, openPostgres, postgresDialect } from './dialects/postgres.dialect.js';
-import { acquireProcessLock } from './dialects/process-lock.js';
-import { openSqlite, sqliteDialect } from './dialects/sqlite.dialect.js';
+import { openPostgresHandle } from './dialects/postgres.dialect.js';
+import { openSqliteHandle } from './dialects/sqlite.dialect.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import type { Database } from './schema.js';
 
@@ -12,6 +11,12 @@ export interface DatabaseHandle {
   readonly dialect: DatabaseDialect;
   /** Human-readable location for logs (a file path, or a URL without its password). */
   readonly location: string;
+  /**
+   * Calls `wake` whenever any node creates a delivery job (capabilities.listenNotify), and once
+   * more after a lost connection came back; resolves to the function that stops it. Without
+   * LISTEN/NOTIFY (SQLite: one serving process) it never calls: the engine polls.
+   */
+  watchNewJobs(wake: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -27,40 +32,14 @@ export interface OpenOptions {
   server?: boolean;
 }
 
-function openConfigured(config: DatabaseConfig, options: OpenOptions): DatabaseHandle {
-  if (config.databaseUrl) {
-    const { db } = openPostgres(config.databaseUrl);
-    return {
-      db,
-      dialect: postgresDialect,
-      location: describeDatabaseUrl(config.databaseUrl),
-      close: () => db.destroy(),
-    };
-  }
-  const release = options.server ? acquireProcessLock(`${config.databasePath}.lock`) : () => {};
-  try {
-    const { db } = openSqlite(config.databasePath);
-    return {
-      db,
-      dialect: sqliteDialect,
-      location: config.databasePath,
-      close: async () => {
-        await db.destroy();
-        release();
-      },
-    };
-  } catch (e) {
-    release();
-    throw e;
-  }
-}
-
 /** Opens the configured database (PostgreSQL when databaseUrl is set) and migrates it. */
 export async function openDatabase(
   config: DatabaseConfig,
   options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
-  const handle = openConfigured(config, options);
+  const handle = config.databaseUrl
+    ? openPostgresHandle(config.databaseUrl)
+    : openSqliteHandle(config.databasePath, { server: options.server === true });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(handle.db, handle.dialect);

@@ -189,6 +189,11 @@ export interface ServerSecretsTable {
   created_at: number;
 }
 
+/** View (0004): the safe horizon of decisions §3, one row. */
+export interface EventHorizonView {
+  seq: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -200,4 +205,5 @@ export interface Database {
   events: EventsTable;
   event_resources: EventResourcesTable;
   server_secrets: ServerSecretsTable;
+  event_horizon: EventHorizonView;
 }

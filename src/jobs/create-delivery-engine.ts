@@ -24,9 +24,11 @@ export function createDeliveryEngine(deps: {
     logger: deps.logger,
     events: storeEventSource(handle.db),
     sinkFor: () => sink,
+    watchNewJobs: (wake, onError) => handle.watchNewJobs(wake, onError),
     options: {
       ...DEFAULT_ENGINE_OPTIONS,
       workers: config.delivery.workers,
+      pollMs: config.delivery.pollMs,
       leaseMs: config.delivery.leaseSeconds * 1000,
       sliceMs: config.delivery.sliceMs,
       chunkSize: config.delivery.chunkSize,

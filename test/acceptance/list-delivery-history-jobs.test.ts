@@ -38,7 +38,9 @@ async function seedJobs(db: DatabaseHandle['db'], accountId: string, count: numb
           window_start: created - 90 * DAY,
           window_end: created + 5 * 60_000,
           cutoff_seq: null,
-          run_at: created,
+          // Never due, so the server's engine (woken at once by a new job on PostgreSQL) leaves
+          // the "running" job as seeded.
+          run_at: Number.MAX_SAFE_INTEGER,
         },
         [],
       ),

@@ -1,13 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
 import type { DatabaseDialect } from './dialect.js';
-
-/**
- * First key of every two-key advisory lock opentrail takes ('ot'), so our locks never collide
- * with another application's one-key locks on a shared server.
- */
-export const ADVISORY_NAMESPACE = 0x6f74;
+import { listen } from './postgres-listener.js';
+import { JOBS_CHANNEL, NAMED_LOCK_NAMESPACE } from './postgres-objects.js';
 
 export const postgresDialect: DatabaseDialect = {
   name: 'postgres',
@@ -21,7 +18,7 @@ export const postgresDialect: DatabaseDialect = {
     return db.connection().execute(async (conn) => {
       await sql`begin`.execute(conn);
       try {
-        await sql`select pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, hashtext(${name}))`.execute(
+        await sql`select pg_advisory_xact_lock(${NAMED_LOCK_NAMESPACE}, hashtext(${name}))`.execute(
           conn,
         );
         const out = await fn(conn);
@@ -56,6 +53,21 @@ export interface PostgresHandle {
 /** Options node-postgres needs for every connection we open (pool and listener alike). */
 export function clientConfig(url: string): pg.ClientConfig {
   return { connectionString: url, types, application_name: 'opentrail' };
+}
+
+/** Opens a pool on `url` (not yet migrated); the handle also LISTENs for new jobs on demand. */
+export function openPostgresHandle(url: string): DatabaseHandle {
+  const { db } = openPostgres(url);
+  return {
+    db,
+    dialect: postgresDialect,
+    location: describeDatabaseUrl(url),
+    watchNewJobs: async (wake, onError) => {
+      const listener = await listen(clientConfig(url), JOBS_CHANNEL, wake, onError);
+      return () => listener.close();
+    },
+    close: () => db.destroy(),
+  };
 }
 
 export function openPostgres(url: string, poolSize = 10): PostgresHandle {

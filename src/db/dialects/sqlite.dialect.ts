@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
 import type { DatabaseDialect } from './dialect.js';
+import { acquireProcessLock } from './process-lock.js';
 
 export const sqliteDialect: DatabaseDialect = {
   name: 'sqlite',
@@ -47,4 +49,29 @@ export function openSqlite(file: string): SqliteHandle {
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   return { db, raw };
+}
+
+/**
+ * Opens the SQLite file (not yet migrated). A serving process first takes the lock file beside
+ * it: one `serve` per file (decisions §2).
+ */
+export function openSqliteHandle(file: string, options: { server: boolean }): DatabaseHandle {
+  const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
+  try {
+    const { db } = openSqlite(file);
+    return {
+      db,
+      dialect: sqliteDialect,
+      location: file,
+      // One serving process per file: a job is created where the engine runs, which wakes it.
+      watchNewJobs: async () => async () => {},
+      close: async () => {
+        await db.destroy();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, type IndexedEvent, indexEvent } from './event-columns.js';
 
@@ -47,6 +47,20 @@ export async function insertAccountEvents(
   // Index first: an invalid event fails the call before anything is written.
   const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
   return db.transaction().execute((trx) => insertIndexed(trx, indexed));
+}
+
+/**
+ * Like insertAccountEvents inside a transaction the caller holds (and commits), for writes that
+ * must commit together with something else. The events' sequences stay in flight (below the
+ * safe horizon's reach) until then.
+ */
+export async function insertAccountEventsIn(
+  trx: Transaction<Database>,
+  items: readonly AccountEvent[],
+): Promise<InsertResult> {
+  if (items.length === 0) return { inserted: 0, duplicates: 0 };
+  const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
+  return insertIndexed(trx, indexed);
 }
 
 type Pending = IndexedEvent & { accountId: string };
@@ -114,15 +128,13 @@ async function insertResources(
 }
 
 /**
- * The highest sequence below which no write is still in flight (decisions §3). SQLite has one
- * writer and this runs outside any transaction, so it is simply the highest committed seq.
- * PostgreSQL ([E]) must compute it from in-flight transactions instead. 0 when empty.
+ * The highest sequence below which no write is still in flight (decisions §3): a cursor may
+ * advance to it and never miss an event committed later. 0 when nothing was stored. The view
+ * `event_horizon` (migration 0004) computes it per database; on PostgreSQL the call waits for
+ * the event-writing transactions in flight, at most as long as the longest of them.
  */
 export async function safeHorizon(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .executeTakeFirst();
+  const row = await db.selectFrom('event_horizon').select('seq').executeTakeFirst();
   return Number(row?.seq ?? 0);
 }
 

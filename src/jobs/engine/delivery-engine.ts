@@ -27,6 +27,14 @@ export interface EngineDeps {
   options: EngineOptions;
   /** Identifies this engine in leases; unique per process. */
   owner?: string;
+  /**
+   * Wake-ups from other nodes (PostgreSQL LISTEN/NOTIFY): subscribed while the engine runs.
+   * Polling every `pollMs` stays the fallback.
+   */
+  watchNewJobs?: (
+    wake: () => void,
+    onError: (err: unknown) => void,
+  ) => Promise<() => Promise<void>>;
   random?: () => number;
   crashPoint?: CrashPoint;
 }
@@ -42,6 +50,7 @@ export class DeliveryEngine {
   private loops: Promise<void>[] = [];
   private wakeWaiters: Array<() => void> = [];
   private readonly stopController = new AbortController();
+  private watching: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
 
   constructor(private readonly deps: EngineDeps) {
     this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -110,6 +119,21 @@ export class DeliveryEngine {
     if (this.running) return;
     this.running = true;
     for (let i = 0; i < this.deps.options.workers; i++) this.loops.push(this.loop(i));
+    const { watchNewJobs, logger } = this.deps;
+    if (watchNewJobs) {
+      this.watching = watchNewJobs(
+        () => this.wake(),
+        (err) => logger.warn({ err }, 'job wake-ups lost; polling until they are back'),
+      ).catch((err: unknown) => {
+        logger.warn({ err }, 'job wake-ups unavailable; polling');
+        return undefined;
+      });
+    }
+  }
+
+  /** Resolves once wake-ups from other nodes are subscribed (tests wait for it). */
+  async watchingNewJobs(): Promise<boolean> {
+    return (await this.watching) !== undefined;
   }
 
   async stop(): Promise<void> {
@@ -118,6 +142,9 @@ export class DeliveryEngine {
     this.wake();
     await Promise.allSettled(this.loops);
     this.loops = [];
+    const unwatch = await this.watching;
+    this.watching = Promise.resolve(undefined);
+    await unwatch?.();
   }
 
   private async loop(workerId: number): Promise<void> {
