@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type BatchContent, type PreparedBatch, SinkError } from '../sink.js';
+import type { BatchContent, PreparedBatch } from '../sink.js';
+import { batchDestination } from './check-batch.js';
 import { deterministicGzip } from './deterministic-gzip.js';
 import { utcParts } from './utc-parts.js';
 
@@ -53,21 +54,10 @@ export function ossJsonArray(events: readonly string[]): Buffer {
 
 /** Bytes and key of an OSS-layout batch; the same content always gives the same result. */
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
-  if (content.destination.kind !== 'oss') {
-    throw new SinkError('the OSS layout needs an OSS destination', {
-      code: 'WrongDestination',
-      retryable: false,
-    });
-  }
-  if (content.events.length === 0) {
-    throw new SinkError('a batch needs at least one event', {
-      code: 'EmptyBatch',
-      retryable: false,
-    });
-  }
+  const destination = batchDestination(content, 'oss');
   const body = await deterministicGzip(ossJsonArray(content.events));
   const objectName = ossObjectKey({
-    prefix: content.destination.prefix,
+    prefix: destination.prefix,
     region: content.region,
     bucketStart: content.bucketStart,
     count: content.events.length,

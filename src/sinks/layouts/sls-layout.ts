@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseIsoSeconds } from '../../lib/time.js';
-import { type BatchContent, type PreparedBatch, SinkError } from '../sink.js';
+import type { BatchContent, PreparedBatch } from '../sink.js';
+import { batchDestination } from './check-batch.js';
 import { utcParts } from './utc-parts.js';
 
 /** ActionTrail's topic for trail delivery; Log Audit's `actiontrail_event` is another product (delivery-sinks §1.2). */
@@ -67,19 +68,7 @@ export function slsFileName(parts: SlsFileNameParts): string {
 
 /** Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). */
 export async function prepareSlsBatch(content: BatchContent): Promise<PreparedBatch> {
-  const { destination } = content;
-  if (destination.kind !== 'sls') {
-    throw new SinkError('the SLS layout needs an SLS destination', {
-      code: 'WrongDestination',
-      retryable: false,
-    });
-  }
-  if (content.events.length === 0) {
-    throw new SinkError('a batch needs at least one event', {
-      code: 'EmptyBatch',
-      retryable: false,
-    });
-  }
+  const destination = batchDestination(content, 'sls');
   const body = slsNdjson(content.events, content.bucketStart);
   const objectName = slsFileName({
     project: destination.project,

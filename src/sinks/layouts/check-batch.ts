@@ -1,0 +1,27 @@
+import { type BatchContent, type Destination, SinkError } from '../sink.js';
+
+/**
+ * What every layout requires of a batch: a destination of its kind and at least one event.
+ * Both are programming errors that no retry can fix, hence not retryable.
+ */
+export function batchDestination<K extends Destination['kind']>(
+  content: BatchContent,
+  kind: K,
+): Extract<Destination, { kind: K }> {
+  if (content.destination.kind !== kind) {
+    throw new SinkError(
+      `the ${kind.toUpperCase()} layout needs an ${kind.toUpperCase()} destination`,
+      {
+        code: 'WrongDestination',
+        retryable: false,
+      },
+    );
+  }
+  if (content.events.length === 0) {
+    throw new SinkError('a batch needs at least one event', {
+      code: 'EmptyBatch',
+      retryable: false,
+    });
+  }
+  return content.destination as Extract<Destination, { kind: K }>;
+}
