@@ -24,18 +24,12 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * A new PostgreSQL database, a copy of one of the run's templates: migrated (`plain`), migrated
- * with a server's day partitions (`server`), or never migrated (`empty`). Returns its URL.
+ * A new PostgreSQL database, a copy of the run's migrated template (or `empty`: never
+ * migrated); returns its URL.
  */
-export async function createPostgresDatabase(
-  kind: 'plain' | 'server' | 'empty' = 'plain',
-): Promise<string> {
+export async function createPostgresDatabase(options: { empty?: boolean } = {}): Promise<string> {
   const name = `ot_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-  const template = {
-    plain: inject('pgTemplate'),
-    server: inject('pgServerTemplate'),
-    empty: 'template0',
-  }[kind];
+  const template = options.empty ? 'template0' : inject('pgTemplate');
   // FILE_COPY copies the template's files (PostgreSQL 15's default WAL-logs every block).
   await withAdmin((c) =>
     c.query(`create database ${name} template ${template} strategy file_copy`),
@@ -62,7 +56,7 @@ export async function databaseEnvFor(dataDir: string): Promise<Record<string, st
   const key = path.resolve(dataDir);
   let url = byDataDir.get(key);
   if (!url) {
-    url = await createPostgresDatabase('server');
+    url = await createPostgresDatabase();
     byDataDir.set(key, url);
   }
   return { OPENTRAIL_DATABASE_URL: url };
@@ -92,7 +86,7 @@ export async function emptyDatabaseConfig(
 ): Promise<{ databasePath: string; databaseUrl?: string }> {
   const databasePath = path.join(dataDir, 'opentrail.db');
   if (TEST_DB === 'sqlite') return { databasePath };
-  return { databasePath, databaseUrl: await createPostgresDatabase('empty') };
+  return { databasePath, databaseUrl: await createPostgresDatabase({ empty: true }) };
 }
 
 /**

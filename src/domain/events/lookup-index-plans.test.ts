@@ -14,8 +14,7 @@ import { ALLOWED_PAIR_LIST } from './lookup-rules.js';
 
 // SQLite only (the unit project): these read SQLite's EXPLAIN QUERY PLAN, whose planner has no
 // statistics and must be steered. PostgreSQL plans with statistics, so its index choice is not
-// pinned; test/integration/event-partitions.test.ts checks that a lookup reads only its day's
-// partition there.
+// pinned by a test.
 
 /** The index each key (alone) must be answered from. */
 const SINGLE: Record<EventFilterKey, string> = {
