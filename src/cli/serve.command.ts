@@ -7,6 +7,7 @@ import { openDatabase } from '../db/open-database.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
+import { DayPartitionMaintenance, dayPartitionsOf } from '../domain/events/day-partitions.js';
 import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
 import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { deliveryJobsHold } from '../jobs/delivery-hold.js';
@@ -16,6 +17,8 @@ import { addCommonOptions, type CommonOptions, configFromOptions } from './commo
 
 /** How often expired events are purged; each pass works in small batches. */
 const RETENTION_INTERVAL_MS = 5 * 60_000;
+/** How often the day partitions ahead are checked (PostgreSQL); tomorrow's exists days early. */
+const PARTITION_INTERVAL_MS = 60 * 60_000;
 
 interface ServeOptions extends CommonOptions {
   host?: string;
@@ -105,6 +108,18 @@ export async function serve(config: Config): Promise<void> {
   }, 60_000);
   purge.unref();
 
+  // PostgreSQL: a partition per day of the retention window, created ahead.
+  const partitions = dayPartitionsOf(handle.dialect.eventPartitions, handle.db);
+  const maintenance =
+    partitions &&
+    new DayPartitionMaintenance({
+      partitions,
+      clock,
+      retentionDays: config.retention.days,
+      logger,
+    });
+  maintenance?.start(PARTITION_INTERVAL_MS);
+
   // Event retention (decisions §3): never purges what a delivery job still has to deliver.
   const retentionHolds = new RetentionHolds();
   retentionHolds.register(deliveryJobsHold(handle.db, clock));
@@ -114,6 +129,7 @@ export async function serve(config: Config): Promise<void> {
     retentionDays: config.retention.days,
     holds: retentionHolds,
     logger,
+    partitions,
   });
   retention.start(RETENTION_INTERVAL_MS);
 
@@ -124,6 +140,7 @@ export async function serve(config: Config): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     await retention.stop();
+    await maintenance?.stop();
     await app.close();
     await engine.stop();
     await handle.close();

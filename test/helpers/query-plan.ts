@@ -37,3 +37,30 @@ export function summarizePlan(lines: readonly string[]): PlanSummary {
   }
   return summary;
 }
+
+/**
+ * The tables a PostgreSQL plan reads (partitions by their own names), from
+ * `EXPLAIN (FORMAT JSON)` with the query's parameters bound, so partition pruning shows.
+ */
+export async function postgresPlanRelations<DB>(
+  db: Kysely<DB>,
+  query: { compile(): CompiledQuery },
+): Promise<string[]> {
+  const compiled = query.compile();
+  const result = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
+  );
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record['Relation Name'] === 'string') names.add(record['Relation Name']);
+    Object.values(record).forEach(walk);
+  };
+  walk(result.rows[0]?.['QUERY PLAN']);
+  return [...names].sort();
+}

@@ -24,12 +24,18 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * A new PostgreSQL database, a copy of the run's migrated template (or `empty`: never
- * migrated); returns its URL.
+ * A new PostgreSQL database, a copy of one of the run's templates: migrated (`plain`), migrated
+ * with a server's day partitions (`server`), or never migrated (`empty`). Returns its URL.
  */
-export async function createPostgresDatabase(options: { empty?: boolean } = {}): Promise<string> {
+export async function createPostgresDatabase(
+  kind: 'plain' | 'server' | 'empty' = 'plain',
+): Promise<string> {
   const name = `ot_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-  const template = options.empty ? 'template0' : inject('pgTemplate');
+  const template = {
+    plain: inject('pgTemplate'),
+    server: inject('pgServerTemplate'),
+    empty: 'template0',
+  }[kind];
   // FILE_COPY copies the template's files (PostgreSQL 15's default WAL-logs every block).
   await withAdmin((c) =>
     c.query(`create database ${name} template ${template} strategy file_copy`),
@@ -56,7 +62,7 @@ export async function databaseEnvFor(dataDir: string): Promise<Record<string, st
   const key = path.resolve(dataDir);
   let url = byDataDir.get(key);
   if (!url) {
-    url = await createPostgresDatabase();
+    url = await createPostgresDatabase('server');
     byDataDir.set(key, url);
   }
   return { OPENTRAIL_DATABASE_URL: url };
@@ -86,7 +92,7 @@ export async function emptyDatabaseConfig(
 ): Promise<{ databasePath: string; databaseUrl?: string }> {
   const databasePath = path.join(dataDir, 'opentrail.db');
   if (TEST_DB === 'sqlite') return { databasePath };
-  return { databasePath, databaseUrl: await createPostgresDatabase({ empty: true }) };
+  return { databasePath, databaseUrl: await createPostgresDatabase('empty') };
 }
 
 /**

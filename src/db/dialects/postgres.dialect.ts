@@ -1,15 +1,24 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
-import type { DatabaseDialect } from './dialect.js';
+import { type DatabaseDialect, REUSE_PLAN } from './dialect.js';
 import { listen } from './postgres-listener.js';
 import { JOBS_CHANNEL, NAMED_LOCK_NAMESPACE } from './postgres-objects.js';
+import { postgresEventPartitions } from './postgres-partitions.js';
 
 export const postgresDialect: DatabaseDialect = {
   name: 'postgres',
   capabilities: { skipLocked: true, concurrentWriters: true, listenNotify: true },
   autoIncrementIdType: 'bigserial',
+  eventPartitions: postgresEventPartitions,
+  async tableExists(db, name) {
+    const r = await sql<{ oid: string | null }>`select to_regclass(${name})::text as oid`.execute(
+      db,
+    );
+    return r.rows[0]?.oid != null;
+  },
   withExclusiveLock(db, name, fn) {
     // One transaction holding a transaction-level advisory lock: nodes starting together wait
     // for each other, the work is all-or-nothing (DDL is transactional here), and the lock goes
@@ -70,8 +79,25 @@ export function openPostgresHandle(url: string): DatabaseHandle {
   };
 }
 
+/**
+ * node-postgres plans every statement anew unless it is named. Statements marked REUSE_PLAN get
+ * a name derived from their text, so each connection prepares them once and PostgreSQL may
+ * switch to a generic plan. Only marked ones: multi-row inserts and IN lists vary in text and
+ * would fill every connection's statement cache.
+ */
+class PlanReusingClient extends pg.Client {}
+const plainQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+PlanReusingClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const [text, values] = args;
+  if (typeof text === 'string' && Array.isArray(values) && text.includes(REUSE_PLAN)) {
+    const name = `ot_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    return plainQuery.call(this, { name, text, values });
+  }
+  return plainQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
 export function openPostgres(url: string, poolSize = 10): PostgresHandle {
-  const pool = new pg.Pool({ ...clientConfig(url), max: poolSize });
+  const pool = new pg.Pool({ ...clientConfig(url), max: poolSize, Client: PlanReusingClient });
   // An idle connection that breaks (server restart, network) is dropped from the pool; the next
   // query opens a new one and reports any lasting failure. Without a listener the error event
   // would end the process.

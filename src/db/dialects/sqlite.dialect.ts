@@ -11,6 +11,11 @@ export const sqliteDialect: DatabaseDialect = {
   name: 'sqlite',
   capabilities: { skipLocked: false, concurrentWriters: false, listenNotify: false },
   autoIncrementIdType: 'integer',
+  async tableExists(db, name) {
+    const r =
+      await sql`select 1 from sqlite_master where type = 'table' and name = ${name}`.execute(db);
+    return r.rows.length > 0;
+  },
   withExclusiveLock(db, _name, fn) {
     // SQLite has one writer: BEGIN IMMEDIATE takes the write lock up front, so a second process
     // doing the same first-start work waits (busy_timeout) and then sees the first one's rows.

@@ -12,7 +12,7 @@ import type { DatabaseDialect } from '../dialects/dialect.js';
  * ~23k rows/s steady with the day, 6k/s and falling without it. It is also the layout of the
  * PostgreSQL day partitions ([E]), where each day's partition has these indexes.
  */
-const EVENT_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
+export const EVENT_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
   // No filter; also the retention purge (per account, oldest day first).
   ['events_time', []],
   // Single keys.
@@ -38,7 +38,7 @@ const EVENT_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 
 /** ResourceName alone, ResourceType alone, and ResourceName + each of its partners. */
-const RESOURCE_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
+export const RESOURCE_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['event_resources_name', ['resource_name']],
   ['event_resources_type', ['resource_type']],
   ['event_resources_name_type', ['resource_name', 'resource_type']],

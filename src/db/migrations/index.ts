@@ -4,6 +4,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-trails.js';
 import * as m0003 from './0003-events.js';
 import * as m0004 from './0004-event-horizon.js';
+import * as m0005 from './0005-event-partitions.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -18,4 +19,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0002-trails', m0002],
   ['0003-events', m0003],
   ['0004-event-horizon', m0004],
+  ['0005-event-partitions', m0005],
 ];

@@ -9,9 +9,8 @@ export class SchemaTooNewError extends Error {
 
 const TABLE = 'opentrail_migrations';
 
-async function appliedNames(db: Kysely<Database>): Promise<string[]> {
-  const tables = await db.introspection.getTables();
-  if (!tables.some((t) => t.name === TABLE)) return []; // a fresh database
+async function appliedNames(db: Kysely<Database>, dialect: DatabaseDialect): Promise<string[]> {
+  if (!(await dialect.tableExists(db, TABLE))) return []; // a fresh database
   const rows = await sql<{ name: string }>`select name from ${sql.table(TABLE)}`.execute(db);
   return rows.rows.map((r) => r.name);
 }
@@ -24,18 +23,25 @@ async function appliedNames(db: Kysely<Database>): Promise<string[]> {
 export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: DatabaseDialect,
+  options: { until?: string } = {},
 ): Promise<{ applied: string[] }> {
   // Kysely's own lock is a no-op on SQLite (it assumes one connection); two processes opening
   // one file at once (serve and `keys create`) must still migrate once, so take the dialect's
   // exclusive lock around the whole run.
   return dialect.withExclusiveLock(db, 'opentrail-migrations', async (locked) => {
     const known = new Set(MIGRATIONS.map(([name]) => name));
-    const unknown = (await appliedNames(locked)).filter((n) => !known.has(n));
+    const applied = await appliedNames(locked, dialect);
+    const unknown = applied.filter((n) => !known.has(n));
     if (unknown.length > 0) {
       throw new SchemaTooNewError(
         `the database was migrated by a newer opentrail (unknown migrations: ${unknown.join(', ')}); ` +
           'upgrade opentrail or point it at another data directory',
       );
+    }
+    // Up to date (every start but the first after an upgrade): done, without Kysely's
+    // Migrator, which introspects the whole schema first.
+    if (!options.until && MIGRATIONS.every(([name]) => applied.includes(name))) {
+      return { applied: [] };
     }
     const migrations: Record<string, Migration> = {};
     for (const [name, step] of MIGRATIONS) {
@@ -50,7 +56,10 @@ export async function migrateToLatest(
       // transactional DDL (PostgreSQL): every pending step commits together or not at all.
       disableTransactions: true,
     });
-    const { error, results } = await migrator.migrateToLatest();
+    // `until` (tests of a migration's data conversion) stops after the named migration.
+    const { error, results } = await (options.until
+      ? migrator.migrateTo(options.until)
+      : migrator.migrateToLatest());
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return {
       applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),

@@ -153,9 +153,12 @@ export function lookupEventsQuery(
     hits = hits.where((eb) => eb(eb.refTuple('event_time', 'seq'), past, eb.tuple(time, seq)));
   }
   const page = hits.orderBy('event_time', order).orderBy('seq', order).limit(q.limit);
+  // The day again on the outer read: on PostgreSQL it confines both reads to the day's
+  // partition (partition pruning); on SQLite the seq lookup is the same either way.
   return db
     .selectFrom('events')
     .innerJoin(page.as('hits'), 'hits.seq', 'events.seq')
+    .where('events.event_day', '=', day)
     .select(['events.seq', 'events.event_time', 'events.event_json'])
     .orderBy('hits.event_time', order)
     .orderBy('hits.seq', order);
@@ -164,8 +167,9 @@ export function lookupEventsQuery(
 type LookedUpEventRow = { seq: number; event_time: number; event_json: string };
 type HitsQuery = SelectQueryBuilder<Database, 'events', { seq: number; event_time: number }>;
 
-/** Stands in for the day while the page query is compiled once; no real day is negative. */
+/** Stand in for the day and the limit while the page query is compiled once (never real). */
 const DAY_PLACEHOLDER = -1_000_003;
+const LIMIT_PLACEHOLDER = -1_000_033;
 
 /**
  * One page of an account's events matching `q`, in the requested direction: day by day (at
@@ -176,23 +180,23 @@ const DAY_PLACEHOLDER = -1_000_003;
 export async function lookupEvents(db: Kysely<Database>, q: EventLookup): Promise<LookedUpEvent[]> {
   const out: LookedUpEvent[] = [];
   let compiled:
-    | { query: CompiledQuery<LookedUpEventRow>; dayAt: number; limitAt: number }
+    | { query: CompiledQuery<LookedUpEventRow>; dayAt: number[]; limitAt: number }
     | undefined;
   for (const day of lookupDays(q)) {
     if (!compiled) {
       const query = lookupEventsQuery(
         db,
-        { ...q, limit: DAY_PLACEHOLDER },
+        { ...q, limit: LIMIT_PLACEHOLDER },
         DAY_PLACEHOLDER,
       ).compile();
-      const dayAt = query.parameters.indexOf(DAY_PLACEHOLDER);
-      const limitAt = query.parameters.lastIndexOf(DAY_PLACEHOLDER);
-      if (dayAt < 0 || limitAt <= dayAt) throw new Error('lookup query lost its day or limit');
+      const dayAt = query.parameters.flatMap((p, i) => (p === DAY_PLACEHOLDER ? [i] : []));
+      const limitAt = query.parameters.indexOf(LIMIT_PLACEHOLDER);
+      if (dayAt.length === 0 || limitAt < 0) throw new Error('lookup query lost its day or limit');
       compiled = { query, dayAt, limitAt };
     }
     const { query, dayAt, limitAt } = compiled;
     const parameters = [...query.parameters];
-    parameters[dayAt] = day;
+    for (const i of dayAt) parameters[i] = day;
     parameters[limitAt] = q.limit - out.length;
     const run: CompiledQuery<LookedUpEventRow> = { ...query, parameters };
     const { rows } = await db.executeQuery(run);

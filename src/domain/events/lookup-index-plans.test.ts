@@ -14,7 +14,8 @@ import { ALLOWED_PAIR_LIST } from './lookup-rules.js';
 
 // SQLite only (the unit project): these read SQLite's EXPLAIN QUERY PLAN, whose planner has no
 // statistics and must be steered. PostgreSQL plans with statistics, so its index choice is not
-// pinned by a test.
+// pinned; test/integration/event-partitions.test.ts checks that a lookup reads only its day's
+// partition there.
 
 /** The index each key (alone) must be answered from. */
 const SINGLE: Record<EventFilterKey, string> = {

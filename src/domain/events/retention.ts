@@ -8,6 +8,7 @@ import {
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { DAY_MS } from '../../lib/time.js';
+import type { DayPartitions } from './day-partitions.js';
 
 /** What a hold still needs: every event with seq ≥ `seq` and every event with time ≥ `time`. */
 export interface NeededEvents {
@@ -57,6 +58,8 @@ export interface PurgeReport {
   heldBack: number;
   /** Names of the holds that asked for something this pass. */
   holds: string[];
+  /** Days whose partitions were dropped whole (only where events are partitioned by day). */
+  droppedDays?: number[];
 }
 
 export interface RetentionOptions {
@@ -67,6 +70,8 @@ export interface RetentionOptions {
   logger?: Logger | undefined;
   /** Events deleted per transaction. */
   batchSize?: number;
+  /** Day partitions (PostgreSQL): expired days go whole instead of row by row. */
+  partitions?: DayPartitions | undefined;
 }
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -103,7 +108,11 @@ export class RetentionPurger {
     const before = Math.min(expiredBefore, need.time ?? expiredBefore);
     const restricted = need.seq !== undefined || before < expiredBefore;
     const report: PurgeReport = { expiredBefore, deleted: 0, heldBack: 0, holds: need.by };
+    if (this.options.partitions)
+      await this.dropWholeDays(this.options.partitions, before, need, report);
 
+    // Row by row: whatever no whole day took (the day the limit falls in, events waiting in
+    // the default partition, days a hold keeps), and every event on SQLite.
     let account = await nextEventAccount(db, undefined);
     while (account !== undefined) {
       for (;;) {
@@ -121,6 +130,30 @@ export class RetentionPurger {
       account = await nextEventAccount(db, account);
     }
     return report;
+  }
+
+  /**
+   * Drops each day that lies wholly before `before` and whose events all lie below the holds'
+   * lowest seq, then forgets the dropped days' event ids in batches.
+   */
+  private async dropWholeDays(
+    partitions: DayPartitions,
+    before: number,
+    need: NeededEvents,
+    report: PurgeReport,
+  ): Promise<void> {
+    report.droppedDays = [];
+    const lastWholeDay = Math.floor(before / DAY_MS) - 1;
+    for (const day of await partitions.listDays()) {
+      if (day > lastWholeDay) break;
+      const dropped = await partitions.dropDay(day, need.seq);
+      if (dropped !== undefined) {
+        report.deleted += dropped;
+        report.droppedDays.push(day);
+      }
+      await yieldToRequests();
+    }
+    while (await partitions.forgetDroppedIds(10_000)) await yieldToRequests();
   }
 
   /** Runs a pass every `intervalMs` in the background (serve); errors are logged, not thrown. */

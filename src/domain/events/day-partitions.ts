@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { EventPartitions } from '../../db/dialects/dialect.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { DAY_MS } from '../../lib/time.js';
+
+/** The day partitions of one database (capabilities of the PostgreSQL dialect). */
+export interface DayPartitions {
+  listDays(): Promise<number[]>;
+  createDay(day: number): Promise<boolean>;
+  dropDay(day: number, belowSeq?: number): Promise<number | undefined>;
+  forgetDroppedIds(limit: number): Promise<boolean>;
+}
+
+export function dayPartitionsOf(
+  partitions: EventPartitions | undefined,
+  db: Kysely<Database>,
+): DayPartitions | undefined {
+  if (!partitions) return undefined;
+  return {
+    listDays: () => partitions.listDays(db),
+    createDay: (day) => partitions.createDay(db, day),
+    dropDay: (day, belowSeq) => partitions.dropDay(db, day, belowSeq),
+    forgetDroppedIds: (limit) => partitions.forgetDroppedIds(db, limit),
+  };
+}
+
+export interface MaintenanceOptions {
+  partitions: DayPartitions;
+  clock: Clock;
+  retentionDays: number;
+  /** Days after today created ahead, so midnight never finds its partition missing. */
+  daysAhead?: number;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Keeps a partition for every day events may be stored for: from the retention's first day
+ * (ingest and import accept nothing older) to `daysAhead` days after today. Creating a day
+ * takes a few milliseconds; the first start of a new database creates the whole window (about
+ * 1.5 s for 95 days on a 2-core machine), today first. Events of a day without a partition
+ * are never refused: they wait in the default partition and move when the day is created.
+ */
+export class DayPartitionMaintenance {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number[]> | undefined;
+  private active = false;
+
+  constructor(private readonly options: MaintenanceOptions) {}
+
+  /** The window's days, nearest first: today and the days ahead, then backwards. */
+  windowDays(): number[] {
+    const today = Math.floor(this.options.clock.now() / DAY_MS);
+    const ahead = this.options.daysAhead ?? 2;
+    const days: number[] = [];
+    for (let d = 0; d <= ahead; d++) days.push(today + d);
+    for (let d = 1; d <= this.options.retentionDays; d++) days.push(today - d);
+    return days;
+  }
+
+  /** Creates the window's missing days; returns them. Concurrent calls share one pass. */
+  runOnce(): Promise<number[]> {
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async pass(): Promise<number[]> {
+    const { partitions } = this.options;
+    const have = new Set(await partitions.listDays());
+    const created: number[] = [];
+    for (const day of this.windowDays()) {
+      if (have.has(day)) continue;
+      if (await partitions.createDay(day)) created.push(day);
+      await new Promise((resolve) => setImmediate(resolve)); // requests go first
+    }
+    return created;
+  }
+
+  /** Runs a pass now and then every `intervalMs` (serve); errors are logged, not thrown. */
+  start(intervalMs: number): void {
+    this.active = true;
+    const tick = () => {
+      this.runOnce()
+        .then((days) => {
+          if (days.length > 0)
+            this.options.logger?.info({ days: days.length }, 'event partitions created');
+        })
+        .catch((err: unknown) =>
+          this.options.logger?.warn({ err }, 'event partitions: maintenance failed'),
+        )
+        .finally(() => {
+          if (!this.active) return;
+          this.timer = setTimeout(tick, intervalMs);
+          this.timer.unref();
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.active = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}
