@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { runCli } from '../helpers/cli.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
-import { call } from '../helpers/sdk-clients.js';
+import { call, callExpectingError, withFixedNonce } from '../helpers/sdk-clients.js';
 import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
 import { createPostgresDatabase, TEST_DB } from '../helpers/test-database.js';
 
@@ -58,7 +59,7 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
     for (const s of servers) await s.stop();
   });
 
-  it('share the jobs: one node dies mid-job, the other finishes it, every event is delivered once', async () => {
+  it('share nonces and jobs: one node dies mid-job, the other finishes it, every event is delivered once', async () => {
     const url = await createPostgresDatabase('server');
     const deliveryRoot = freshDataDir('opentrail-shared-delivery-');
     const env = {
@@ -100,6 +101,14 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
     await insertEvents(h.db, ACCOUNT, mine);
     await insertEvents(h.db, other.accountId, theirs);
     await h.close();
+
+    // Nonces are shared: a request replayed against the other node is refused.
+    const nonce = randomBytes(16).toString('hex');
+    await withFixedNonce(nonce, () => call('openapi V3', a, KEY, 'DescribeTrails'));
+    const replay = await withFixedNonce(nonce, () =>
+      callExpectingError('openapi V3', b, KEY, 'DescribeTrails'),
+    );
+    expect(replay.code).toBe('SignatureNonceUsed');
 
     // One job created through each node.
     await call('openapi V3', a, KEY, 'CreateTrail', { Name: 'mine-trail', OssBucketName: 'mine' });
