@@ -19,6 +19,7 @@ const DATABASE_UNIT_TESTS = [
   'src/domain/events/event-writer.test.ts',
   'src/domain/events/page-token.test.ts',
   'src/domain/events/retention.test.ts',
+  'src/domain/operations/doctor.test.ts',
   'src/domain/trails/trails.test.ts',
   'src/jobs/delivery-hold.test.ts',
   'src/jobs/engine/delivery-engine.test.ts',

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerImportCommand } from './import.command.js';
 import { registerKeysCommand } from './keys.command.js';
+import { registerOperationsCommands } from './operations.command.js';
 import { registerSeedCommand } from './seed.command.js';
 import { registerServeCommand } from './serve.command.js';
 
@@ -12,6 +13,7 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
   registerKeysCommand(program);
   registerImportCommand(program);
   registerSeedCommand(program);
+  registerOperationsCommands(program);
   await program.parseAsync(argv);
   return undefined;
 }

@@ -82,5 +82,10 @@ export interface Sink {
   prepare(content: BatchContent): Promise<PreparedBatch>;
   /** Resolves only once the batch is durable at the destination. */
   deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck>;
+  /**
+   * Proves the destination takes writes now (`opentrail doctor`): resolves to a short
+   * description, throws a SinkError saying what is wrong.
+   */
+  healthCheck?(): Promise<string>;
   close?(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import pg from 'pg';
  * directory under the OS temp dir, a random free port on 127.0.0.1, trust authentication, and no
  * fsync (nothing here needs to survive a power cut). PostgreSQL refuses to run as root, so when
  * the tests run as root (CI containers) initdb and postgres run as the `postgres` user
- * (created by the Debian package) through runuser.
+ * (created by the Debian package) through setpriv, or runuser where setpriv is missing.
  */
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`: superuser, maintenance database. */
@@ -56,11 +56,40 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs as the unprivileged `postgres` user when we are root; as ourselves otherwise. */
-function asServerUser(command: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0
-    ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
-    : [command, args];
+function hasSetpriv(): boolean {
+  try {
+    execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs as the unprivileged `postgres` user when we are root, as ourselves otherwise. With
+ * `dieWithParent`, setpriv (util-linux) has the kernel send SIGINT (fast shutdown) to the
+ * server if this process dies without stopping it (a killed test run), so no server outlives
+ * its run; setpriv execs the command, so the child is the postmaster itself.
+ */
+function asServerUser(
+  command: string,
+  args: string[],
+  options: { dieWithParent?: boolean } = {},
+): [string, string[]] {
+  const root = process.getuid?.() === 0;
+  if (hasSetpriv()) {
+    return [
+      'setpriv',
+      [
+        ...(root ? ['--reuid=postgres', '--regid=postgres', '--init-groups'] : []),
+        ...(options.dieWithParent ? ['--pdeathsig', 'SIGINT'] : []),
+        '--',
+        command,
+        ...args,
+      ],
+    ];
+  }
+  return root ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
 function serverUserIds(): { uid: number; gid: number } | undefined {
@@ -109,29 +138,33 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
 
   const port = await freePort();
-  const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-k',
-    sockets,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-    '-c',
-    'max_connections=400',
-    '-c',
-    'shared_buffers=128MB',
-    // Each test file gets a database; many hold hundreds of partitions' locks at once.
-    '-c',
-    'max_locks_per_transaction=512',
-  ]);
+  const [cmd, args] = asServerUser(
+    path.join(bin, 'postgres'),
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      sockets,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=400',
+      '-c',
+      'shared_buffers=128MB',
+      // Each test file gets a database; many hold hundreds of partitions' locks at once.
+      '-c',
+      'max_locks_per_transaction=512',
+    ],
+    { dieWithParent: true },
+  );
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -157,7 +190,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         if (child.exitCode !== null) return done();
         child.once('exit', done);
         // SIGINT is PostgreSQL's "fast shutdown": no waiting for clients to disconnect. It goes
-        // to the postmaster itself (its pid file), since runuser does not pass SIGINT on.
+        // to the postmaster itself (its pid file): runuser, the fallback, does not pass it on.
         try {
           const pid = Number(
             readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0],

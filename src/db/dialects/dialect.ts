@@ -54,6 +54,8 @@ export interface DatabaseDialect {
    * every table, hundreds of day partitions on PostgreSQL).
    */
   tableExists(db: Kysely<Database>, name: string): Promise<boolean>;
+  /** The database server's clock, epoch ms (`opentrail doctor` compares it with ours). */
+  databaseTime(db: Kysely<Database>): Promise<number>;
   /**
    * Runs `fn` while holding a database-wide exclusive lock named `name`, so concurrent first
    * starts or migrations on several nodes do the work once.

@@ -139,7 +139,11 @@ export const postgresEventPartitions: EventPartitions = {
       db,
     );
     if (Number(r.numAffectedRows ?? 0) < limit) {
-      await sql`delete from event_day_drops where event_day = ${drop.event_day}`.execute(db);
+      // Done only when none is left: another node may be deleting the same batch right now
+      // (then we deleted nothing, yet some rows of the day may remain).
+      await sql`delete from event_day_drops d where d.event_day = ${drop.event_day}
+        and not exists (select 1 from event_ids i
+                         where i.event_day = d.event_day and i.seq <= d.max_seq)`.execute(db);
     }
     return true;
   },

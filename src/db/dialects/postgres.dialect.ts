@@ -13,6 +13,12 @@ export const postgresDialect: DatabaseDialect = {
   capabilities: { skipLocked: true, concurrentWriters: true, listenNotify: true },
   autoIncrementIdType: 'bigserial',
   eventPartitions: postgresEventPartitions,
+  async databaseTime(db) {
+    const r = await sql<{
+      ms: number;
+    }>`select extract(epoch from clock_timestamp()) * 1000 as ms`.execute(db);
+    return Number(r.rows[0]?.ms);
+  },
   async tableExists(db, name) {
     const r = await sql<{ oid: string | null }>`select to_regclass(${name})::text as oid`.execute(
       db,

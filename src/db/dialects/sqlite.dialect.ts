@@ -11,6 +11,13 @@ export const sqliteDialect: DatabaseDialect = {
   name: 'sqlite',
   capabilities: { skipLocked: false, concurrentWriters: false, listenNotify: false },
   autoIncrementIdType: 'integer',
+  async databaseTime(db) {
+    // The same machine's clock (SQLite runs in this process); asked anyway, for one code path.
+    const r = await sql<{
+      ms: number;
+    }>`select cast((julianday('now') - 2440587.5) * 86400000 as integer) as ms`.execute(db);
+    return Number(r.rows[0]?.ms);
+  },
   async tableExists(db, name) {
     const r =
       await sql`select 1 from sqlite_master where type = 'table' and name = ${name}`.execute(db);

@@ -15,6 +15,29 @@ async function appliedNames(db: Kysely<Database>, dialect: DatabaseDialect): Pro
   return rows.rows.map((r) => r.name);
 }
 
+export interface MigrationStatus {
+  /** Known migrations the database has, in order. */
+  applied: string[];
+  /** Known migrations it lacks. */
+  pending: string[];
+  /** Migrations it has that this code does not know: written by a newer opentrail. */
+  unknown: string[];
+}
+
+/** What `opentrail doctor` reports about the schema; reads only. */
+export async function migrationStatus(
+  db: Kysely<Database>,
+  dialect: DatabaseDialect,
+): Promise<MigrationStatus> {
+  const applied = new Set(await appliedNames(db, dialect));
+  const known = MIGRATIONS.map(([name]) => name);
+  return {
+    applied: known.filter((n) => applied.has(n)),
+    pending: known.filter((n) => !applied.has(n)),
+    unknown: [...applied].filter((n) => !known.includes(n)).sort(),
+  };
+}
+
 /**
  * Applies pending migrations forward-only under an exclusive lock, so processes or nodes
  * starting together migrate once. Refuses a database that has migrations

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { prepareOssBatch } from '../layouts/oss-layout.js';
 import { prepareSlsBatch } from '../layouts/sls-layout.js';
@@ -80,6 +81,18 @@ export function createFileSink(options: FileSinkOptions): Sink {
         throw toFileSinkError(err, path);
       }
       return { objectName: batch.objectName, bytes: batch.body.length, count: batch.count };
+    },
+
+    /** Writes and removes a probe file the way deliveries write (atomic, fsynced). */
+    async healthCheck(): Promise<string> {
+      const probe = join(root, `.opentrail-probe-${process.pid}-${Date.now()}`);
+      try {
+        await writeFileAtomic(probe, Buffer.from('probe\n'));
+        await rm(probe, { force: true });
+      } catch (err) {
+        throw toFileSinkError(err, probe);
+      }
+      return `${root} is writable`;
     },
   };
 }
