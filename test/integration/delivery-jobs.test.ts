@@ -177,6 +177,22 @@ describe('historical event delivery jobs through the SDKs', () => {
     expect(stopped.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 3 })));
   });
 
+  it('gives every copy of a request sent at once with one ClientToken the same job', async () => {
+    const sent = await Promise.all(
+      (['openapi V3', 'pop-core POST', 'openapi V3', 'pop-core GET'] as const).map((client) =>
+        call(client, target, t.key, 'CreateDeliveryHistoryJob', {
+          TrailName: 'one-at-a-time',
+          ClientToken: 'tok-race',
+        }),
+      ),
+    );
+    expect(new Set(sent.map((r) => r.JobId)).size).toBe(1);
+    const listed = await call('openapi V3', target, t.key, 'ListDeliveryHistoryJobs', {});
+    const jobs = listed.DeliveryHistoryJobs as Array<{ JobId: number; JobStatus: number }>;
+    expect(jobs.filter((j) => j.JobStatus < 2).map((j) => j.JobId)).toEqual([sent[0]?.JobId]);
+    await call('openapi V3', target, t.key, 'DeleteDeliveryHistoryJob', { JobId: sent[0]?.JobId });
+  });
+
   it('answers the documented errors', async () => {
     const noTrail = await callExpectingError(
       'openapi V3',

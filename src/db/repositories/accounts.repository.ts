@@ -27,3 +27,16 @@ export async function countAccounts(db: Kysely<Database>): Promise<number> {
 export async function listAccounts(db: Kysely<Database>): Promise<AccountsTable[]> {
   return db.selectFrom('accounts').selectAll().orderBy('created_at').execute();
 }
+
+/**
+ * Serialises an account's quota-checked writes (CreateTrail's count then insert) among all
+ * nodes: a no-op update locks the account's row until the transaction ends on PostgreSQL, and
+ * takes SQLite's single write lock at once. Call it first in the transaction.
+ */
+export async function lockAccountForWrite(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ id: eb.ref('id') }))
+    .where('id', '=', id)
+    .execute();
+}

@@ -69,6 +69,20 @@ describe('event store', () => {
     expect(Number(resources.n)).toBe(1234);
   });
 
+  it('stores overlapping batches written at once in opposite orders once each, without failing', async () => {
+    const events = Array.from({ length: 400 }, (_, i) => sampleEvent(BASE_TIME + i * 10));
+    const reversed = [...events].reverse();
+    const results = await Promise.all([
+      insertEvents(handle.db, A, events),
+      insertEvents(handle.db, A, reversed),
+      insertEvents(handle.db, A, events.slice(200)),
+      insertEvents(handle.db, A, reversed.slice(100)),
+    ]);
+    expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(400);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(400 + 200 + 300);
+    expect(new Set((await stored(A)).map((r) => r.event_id)).size).toBe(400);
+  });
+
   it('reads delivery chunks by account, region and eventRW in seq order up to the cut-off', async () => {
     const events = [
       sampleEvent(BASE_TIME, { eventRW: 'Write' }),
@@ -106,9 +120,10 @@ describe('event store', () => {
       afterSeq: 0,
       limit: 100,
     });
+    // A batch is stored in (eventTime, eventId) order: the two events of BASE_TIME by id.
+    const sameTime = [events[0]?.eventId, events[1]?.eventId].sort();
     expect(all.map((e) => JSON.parse(e.eventJson).eventId)).toEqual([
-      events[0]?.eventId,
-      events[1]?.eventId,
+      ...sameTime,
       events[4]?.eventId,
     ]);
   });

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { REUSE_PLAN } from '../dialects/dialect.js';
+import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, type IndexedEvent, indexEvent } from './event-columns.js';
 
@@ -47,7 +48,8 @@ export async function insertAccountEvents(
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
   // Index first: an invalid event fails the call before anything is written.
   const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
-  return db.transaction().execute((trx) => insertIndexed(trx, indexed));
+  // Overlapping batches from two clients may deadlock on PostgreSQL; the loser runs again.
+  return retryTransaction(() => db.transaction().execute((trx) => insertIndexed(trx, indexed)));
 }
 
 /**
@@ -66,6 +68,10 @@ export async function insertAccountEventsIn(
 
 type Pending = IndexedEvent & { accountId: string };
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 async function insertIndexed(trx: Kysely<Database>, items: Pending[]): Promise<InsertResult> {
   const seen = new Set<string>();
   const unique: Pending[] = [];
@@ -76,6 +82,15 @@ async function insertIndexed(trx: Kysely<Database>, items: Pending[]): Promise<I
       unique.push(item);
     }
   }
+  // Stored in (eventTime, account, eventId) order: concurrent writers of overlapping batches
+  // then wait for each other's ids in one order and cannot deadlock (PostgreSQL), and the
+  // sequences of a batch follow its events' times.
+  unique.sort(
+    (a, b) =>
+      a.columns.event_time - b.columns.event_time ||
+      compare(a.accountId, b.accountId) ||
+      compare(a.eventId, b.eventId),
+  );
   let inserted = 0;
   for (let i = 0; i < unique.length; i += EVENT_CHUNK) {
     const chunk = unique.slice(i, i + EVENT_CHUNK);

@@ -73,8 +73,21 @@ export async function createDeliveryJob(
       'The trail delivers to neither Log Service (SlsProjectArn) nor OSS (OssBucketName); MaxCompute is not supported for historical delivery.',
     );
   }
+  // A copy of this request (same ClientToken) that committed since the check above is the
+  // answer, not a conflict: a client retrying at once, or through another node.
+  const twinOf = async () => {
+    if (input.clientToken === undefined) return undefined;
+    const twin = await findJobByClientToken(ctx.db, ctx.accountId, input.clientToken);
+    return twin?.request_fingerprint === print
+      ? { jobId: Number(twin.id), created: false }
+      : undefined;
+  };
   const active = await findActiveJob(ctx.db, ctx.accountId);
-  if (active) throw runningError(Number(active.id));
+  if (active) {
+    const twin = await twinOf();
+    if (twin) return twin;
+    throw runningError(Number(active.id));
+  }
 
   const regions = regionsOf(trail, ctx.regions);
   const cutoff =
@@ -110,6 +123,8 @@ export async function createDeliveryJob(
     return { jobId, created: true };
   } catch (e) {
     if (isActiveSlotConflict(e)) {
+      const twin = await twinOf();
+      if (twin) return twin;
       const winner = await findActiveJob(ctx.db, ctx.accountId);
       throw runningError(winner ? Number(winner.id) : undefined);
     }

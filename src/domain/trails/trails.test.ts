@@ -171,6 +171,21 @@ describe('trail operations (real SQLite)', () => {
     expect((await getTrail(ctx(), 'trail-one')).status).toBe('Fresh');
   });
 
+  it('keeps the quota and the names under concurrent creates (several connections on PostgreSQL)', async () => {
+    const names = Array.from({ length: 9 }, (_, i) => `race-${i}x`);
+    const outcomes = await Promise.allSettled(
+      [...names, 'race-0x', 'race-0x'].map((n) => create(n)),
+    );
+    const codes = outcomes.map((o) =>
+      o.status === 'fulfilled' ? 'ok' : (o.reason as ApiError).code,
+    );
+    expect(codes.filter((c) => c === 'ok')).toHaveLength(5);
+    expect(new Set(codes)).toEqual(
+      new Set(['ok', 'MaximumNumberOfTrailsExceededException', 'TrailAlreadyExistsException']),
+    );
+    expect(await describeTrails(ctx())).toHaveLength(5);
+  });
+
   it('filters by name, leaving out unknown and malformed names', async () => {
     await create('trail-one');
     await create('trail-two');

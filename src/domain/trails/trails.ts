@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockAccountForWrite } from '../../db/repositories/accounts.repository.js';
 import { safeHorizon } from '../../db/repositories/events.repository.js';
 import {
   countTrails,
@@ -97,7 +98,8 @@ function notFound(): ApiError {
 
 /**
  * Creates a trail in `Fresh` state. The existence check, the quota count and the insert share
- * one transaction: SQLite has a single writer, so two concurrent creates cannot both pass.
+ * one transaction under the account's write lock, so two concurrent creates (also on two nodes
+ * of one PostgreSQL) cannot both pass.
  */
 export async function createTrail(ctx: TrailContext, input: CreateTrailInput): Promise<Trail> {
   checkTrailName(input.name);
@@ -105,6 +107,7 @@ export async function createTrail(ctx: TrailContext, input: CreateTrailInput): P
   const settings: TrailSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   checkHasDestination(settings);
   return ctx.db.transaction().execute(async (trx) => {
+    await lockAccountForWrite(trx, ctx.accountId);
     if (await findTrail(trx, ctx.accountId, input.name)) {
       throw new ApiError('TrailAlreadyExistsException');
     }
