@@ -69,18 +69,29 @@ describe('event store', () => {
     expect(Number(resources.n)).toBe(1234);
   });
 
-  it('stores overlapping batches written at once in opposite orders once each, without failing', async () => {
+  it('stores overlapping batches sent at once in opposite orders once each, without failing', async () => {
     const events = Array.from({ length: 400 }, (_, i) => sampleEvent(BASE_TIME + i * 10));
     const reversed = [...events].reverse();
     const results = await Promise.all([
-      insertEvents(handle.db, A, events),
-      insertEvents(handle.db, A, reversed),
-      insertEvents(handle.db, A, events.slice(200)),
-      insertEvents(handle.db, A, reversed.slice(100)),
+      insertEvents(handle.db, A, events, 'time'),
+      insertEvents(handle.db, A, reversed, 'time'),
+      insertEvents(handle.db, A, events.slice(200), 'time'),
+      insertEvents(handle.db, A, reversed.slice(100), 'time'),
     ]);
     expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(400);
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(400 + 200 + 300);
-    expect(new Set((await stored(A)).map((r) => r.event_id)).size).toBe(400);
+    const ids = (await stored(A)).map((r) => r.event_id);
+    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(ids).toHaveLength(400);
+  });
+
+  it('keeps the order it was given unless asked for time order', async () => {
+    const later = sampleEvent(BASE_TIME + 5000);
+    const earlier = sampleEvent(BASE_TIME);
+    await insertEvents(handle.db, A, [later, earlier]);
+    await insertEvents(handle.db, B, [later, earlier], 'time');
+    expect((await stored(A)).map((r) => r.event_id)).toEqual([later.eventId, earlier.eventId]);
+    expect((await stored(B)).map((r) => r.event_id)).toEqual([earlier.eventId, later.eventId]);
   });
 
   it('reads delivery chunks by account, region and eventRW in seq order up to the cut-off', async () => {
@@ -120,10 +131,9 @@ describe('event store', () => {
       afterSeq: 0,
       limit: 100,
     });
-    // A batch is stored in (eventTime, eventId) order: the two events of BASE_TIME by id.
-    const sameTime = [events[0]?.eventId, events[1]?.eventId].sort();
     expect(all.map((e) => JSON.parse(e.eventJson).eventId)).toEqual([
-      ...sameTime,
+      events[0]?.eventId,
+      events[1]?.eventId,
       events[4]?.eventId,
     ]);
   });

@@ -11,6 +11,14 @@ export interface InsertResult {
 }
 
 /** One event for one account; the self-audit writer mixes accounts in one commit. */
+/**
+ * The order a write stores its events in, i.e. the order of their sequences. `given` keeps the
+ * caller's (self-audit: the order of the calls). `time` sorts by (eventTime, account, eventId):
+ * for events whose ids a client chose, so that two clients writing overlapping batches at once
+ * claim the shared ids in one order and PostgreSQL never aborts one of them as a deadlock.
+ */
+export type InsertOrder = 'given' | 'time';
+
 export interface AccountEvent {
   accountId: string;
   event: EventObject;
@@ -33,10 +41,12 @@ export async function insertEvents(
   db: Kysely<Database>,
   accountId: string,
   events: readonly EventObject[],
+  order: InsertOrder = 'given',
 ): Promise<InsertResult> {
   return insertAccountEvents(
     db,
     events.map((event) => ({ accountId, event })),
+    order,
   );
 }
 
@@ -44,12 +54,15 @@ export async function insertEvents(
 export async function insertAccountEvents(
   db: Kysely<Database>,
   items: readonly AccountEvent[],
+  order: InsertOrder = 'given',
 ): Promise<InsertResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
   // Index first: an invalid event fails the call before anything is written.
   const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
-  // Overlapping batches from two clients may deadlock on PostgreSQL; the loser runs again.
-  return retryTransaction(() => db.transaction().execute((trx) => insertIndexed(trx, indexed)));
+  // A deadlock the order did not prevent (PostgreSQL): the loser runs again.
+  return retryTransaction(() =>
+    db.transaction().execute((trx) => insertIndexed(trx, indexed, order)),
+  );
 }
 
 /**
@@ -63,7 +76,7 @@ export async function insertAccountEventsIn(
 ): Promise<InsertResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
   const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
-  return insertIndexed(trx, indexed);
+  return insertIndexed(trx, indexed, 'given');
 }
 
 type Pending = IndexedEvent & { accountId: string };
@@ -72,7 +85,11 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function insertIndexed(trx: Kysely<Database>, items: Pending[]): Promise<InsertResult> {
+async function insertIndexed(
+  trx: Kysely<Database>,
+  items: Pending[],
+  order: InsertOrder,
+): Promise<InsertResult> {
   const seen = new Set<string>();
   const unique: Pending[] = [];
   for (const item of items) {
@@ -82,15 +99,14 @@ async function insertIndexed(trx: Kysely<Database>, items: Pending[]): Promise<I
       unique.push(item);
     }
   }
-  // Stored in (eventTime, account, eventId) order: concurrent writers of overlapping batches
-  // then wait for each other's ids in one order and cannot deadlock (PostgreSQL), and the
-  // sequences of a batch follow its events' times.
-  unique.sort(
-    (a, b) =>
-      a.columns.event_time - b.columns.event_time ||
-      compare(a.accountId, b.accountId) ||
-      compare(a.eventId, b.eventId),
-  );
+  if (order === 'time') {
+    unique.sort(
+      (a, b) =>
+        a.columns.event_time - b.columns.event_time ||
+        compare(a.accountId, b.accountId) ||
+        compare(a.eventId, b.eventId),
+    );
+  }
   let inserted = 0;
   for (let i = 0; i < unique.length; i += EVENT_CHUNK) {
     const chunk = unique.slice(i, i + EVENT_CHUNK);

@@ -36,8 +36,17 @@ export interface MaintenanceOptions {
 }
 
 /**
+ * Days before today that get partitions of their own at most: the 90-day backfill window
+ * (decisions §5) and some margin. A retention of years would otherwise mean tens of thousands
+ * of partitions (each a table with 13 indexes, twice); older events stay in the DEFAULT
+ * partition and retention deletes them row by row.
+ */
+export const MAX_PARTITIONED_PAST_DAYS = 100;
+
+/**
  * Keeps a partition for every day events may be stored for: from the retention's first day
- * (ingest and import accept nothing older) to `daysAhead` days after today. Creating a day
+ * (ingest and import accept nothing older), at most MAX_PARTITIONED_PAST_DAYS back, to
+ * `daysAhead` days after today. Creating a day
  * takes a few milliseconds; the first start of a new database creates the whole window (about
  * 1.5 s for 95 days on a 2-core machine), today first. Events of a day without a partition
  * are never refused: they wait in the default partition and move when the day is created.
@@ -46,6 +55,7 @@ export class DayPartitionMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number[]> | undefined;
   private active = false;
+  private stopping = false;
 
   constructor(private readonly options: MaintenanceOptions) {}
 
@@ -55,7 +65,8 @@ export class DayPartitionMaintenance {
     const ahead = this.options.daysAhead ?? 2;
     const days: number[] = [];
     for (let d = 0; d <= ahead; d++) days.push(today + d);
-    for (let d = 1; d <= this.options.retentionDays; d++) days.push(today - d);
+    const past = Math.min(this.options.retentionDays, MAX_PARTITIONED_PAST_DAYS);
+    for (let d = 1; d <= past; d++) days.push(today - d);
     return days;
   }
 
@@ -74,6 +85,7 @@ export class DayPartitionMaintenance {
     const have = new Set(await partitions.listDays());
     const created: number[] = [];
     for (const day of this.windowDays()) {
+      if (this.stopping) break; // the rest waits for the next start
       if (have.has(day)) continue;
       if (await partitions.createDay(day)) created.push(day);
       await new Promise((resolve) => setImmediate(resolve)); // requests go first
@@ -104,6 +116,7 @@ export class DayPartitionMaintenance {
 
   async stop(): Promise<void> {
     this.active = false;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
   }

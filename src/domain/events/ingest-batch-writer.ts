@@ -45,7 +45,8 @@ export class IngestBatchWriter {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const result = await insertAccountEvents(this.db, batch);
+    // Imported ids may overlap with a concurrent import or ingest: time order, no deadlock.
+    const result = await insertAccountEvents(this.db, batch, 'time');
     this.inserted += result.inserted;
     this.duplicates += result.duplicates;
   }

@@ -57,7 +57,8 @@ export async function ingestEvents(
       rejected.push({ index, eventId: sentEventId(record.value), code, message });
     }
   });
-  const stored = await insertEvents(db, ctx.accountId, valid);
+  // Ids chosen by clients may overlap between concurrent calls: store in time order (no deadlock).
+  const stored = await insertEvents(db, ctx.accountId, valid, 'time');
   return { accepted: stored.inserted, duplicates: stored.duplicates, rejected };
 }
 
