@@ -3,8 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { call } from '../helpers/sdk-clients.js';
-import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
+import {
+  freshDataDir,
+  type ServerProcess,
+  startServer,
+  waitForExit,
+} from '../helpers/server-process.js';
 import { openDatabaseOf } from '../helpers/test-database.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'];
@@ -26,29 +32,6 @@ function history(now: number, count: number) {
     acsRegion: REGIONS[i % REGIONS.length],
     eventTime: isoSeconds(now - 10 * 86_400_000 + i * BUCKET),
   }));
-}
-
-async function waitForExit(server: ServerProcess, ms: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      resolve(server.child.signalCode);
-      return;
-    }
-    const timer = setTimeout(() => reject(new Error('server did not crash')), ms);
-    server.child.once('exit', (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
-}
-
-async function waitForJob(server: ServerProcess, jobId: unknown, ms: number) {
-  const start = Date.now();
-  for (;;) {
-    const job = await call('openapi V3', server, KEY, 'GetDeliveryHistoryJob', { JobId: jobId });
-    if (job.JobStatus === 2 || job.JobStatus === 3 || Date.now() - start > ms) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 // A lease is renewed every third of its second, so the renewal case needs a job that runs longer.
@@ -103,7 +86,7 @@ describe.each([
     expect(before.length).toBeLessThan(events.length);
 
     server = await startServer({ dataDir, args, env });
-    const job = await waitForJob(server, JobId, 60_000);
+    const job = await waitForJobEnd(server, KEY, JobId, 60_000);
     expect(job.JobStatus).toBe(2);
     // The account's own CreateTrail call (self-audit) is part of the history as well.
     const delivered = readOssDelivery(path.join(dataDir, 'delivery'), 'crash-bucket').filter((d) =>

@@ -6,8 +6,14 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { runCli } from '../helpers/cli.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { call, callExpectingError, withFixedNonce } from '../helpers/sdk-clients.js';
-import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
+import {
+  freshDataDir,
+  type ServerProcess,
+  startServer,
+  waitForExit,
+} from '../helpers/server-process.js';
 import { createPostgresDatabase, TEST_DB } from '../helpers/test-database.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'];
@@ -27,29 +33,6 @@ function history(prefix: string, count: number) {
       .toISOString()
       .replace('.000Z', 'Z'),
   }));
-}
-
-function exited(server: ServerProcess, ms: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      resolve(server.child.signalCode);
-      return;
-    }
-    const timer = setTimeout(() => reject(new Error('node A did not die')), ms);
-    server.child.once('exit', (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
-}
-
-async function finished(server: ServerProcess, key: typeof KEY, jobId: unknown, ms: number) {
-  const start = Date.now();
-  for (;;) {
-    const job = await call('openapi V3', server, key, 'GetDeliveryHistoryJob', { JobId: jobId });
-    if (job.JobStatus === 2 || job.JobStatus === 3 || Date.now() - start > ms) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 // Several serving nodes need PostgreSQL: SQLite allows one server per file (decisions §2).
@@ -124,7 +107,7 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
     });
 
     const pidA = a.child.pid;
-    expect(await exited(a, 30_000)).toBe('SIGKILL');
+    expect(await waitForExit(a, 30_000)).toBe('SIGKILL');
     // A died right after an acknowledgement, inside a slice: it still holds that job's lease,
     // which no one renews now. Both jobs are far from done (600 batches, A acknowledged 40).
     const db = await openDatabase({ databasePath: '', databaseUrl: url });
@@ -137,8 +120,8 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
     expect(held).toHaveLength(1);
     expect(held[0]?.job_status).toBe(1);
     // Node B sees the job node A created, takes over the dead node's lease, and finishes both.
-    expect((await finished(b, KEY, mineJob, 60_000)).JobStatus).toBe(2);
-    expect((await finished(b, other, theirsJob, 60_000)).JobStatus).toBe(2);
+    expect((await waitForJobEnd(b, KEY, mineJob, 60_000)).JobStatus).toBe(2);
+    expect((await waitForJobEnd(b, other, theirsJob, 60_000)).JobStatus).toBe(2);
 
     for (const [bucket, events] of [
       ['mine', mine],

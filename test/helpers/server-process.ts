@@ -104,3 +104,18 @@ export async function startServer(
       }),
   };
 }
+
+/** Waits until the server process ends; resolves with the signal that ended it (or null). */
+export function waitForExit(server: ServerProcess, ms: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      resolve(server.child.signalCode);
+      return;
+    }
+    const timer = setTimeout(() => reject(new Error(`server still running after ${ms} ms`)), ms);
+    server.child.once('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal);
+    });
+  });
+}
