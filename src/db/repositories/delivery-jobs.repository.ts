@@ -4,13 +4,18 @@ import type { Database, DeliveryJobProgressTable, DeliveryJobsTable } from '../s
 export type DeliveryJobRow = Selectable<DeliveryJobsTable>;
 export type DeliveryJobProgressRow = Selectable<DeliveryJobProgressTable>;
 
-/** Inserts a job and its progress rows (one per region and destination); returns the JobId. */
+/**
+ * Inserts a job and its progress rows (one per region and destination) in one transaction (the
+ * caller's, when `db` is one); returns the JobId.
+ */
 export async function insertDeliveryJob(
   db: Kysely<Database>,
   job: Insertable<DeliveryJobsTable>,
   progress: ReadonlyArray<Omit<Insertable<DeliveryJobProgressTable>, 'job_id'>>,
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  const atomically = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  return atomically(async (trx) => {
     const { id } = await trx
       .insertInto('delivery_jobs')
       .values(job)

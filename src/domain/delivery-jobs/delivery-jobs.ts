@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { lockAccountForWrite } from '../../db/repositories/accounts.repository.js';
 import {
   findActiveJob,
   findJobByClientToken,
@@ -49,21 +50,45 @@ function isActiveSlotConflict(e: unknown): boolean {
 
 /**
  * CreateDeliveryHistoryJob (decisions §5): ClientToken first, then the trail, its destinations,
- * the one-active-job rule, the window and the cut-off.
+ * the one-active-job rule, the window and the cut-off. All of it under the account's write
+ * lock, which DeleteTrail takes too: copies of one request sent at once (also through several
+ * nodes) find each other's job by the ClientToken, and a trail deleted meanwhile either stops
+ * the new job or is not found.
  */
 export async function createDeliveryJob(
   ctx: JobContext,
   input: { trailName: string; clientToken?: string | undefined },
 ): Promise<{ jobId: number; created: boolean }> {
+  // Read before the lock: on PostgreSQL it waits for event writes in flight.
+  const horizon = await ctx.safeHorizon(ctx.db);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      await lockAccountForWrite(trx, ctx.accountId);
+      return await createLocked(trx, ctx, input, horizon);
+    });
+  } catch (e) {
+    // The unique index on the active slot: the last guard, should a writer skip the lock.
+    if (!isActiveSlotConflict(e)) throw e;
+    const winner = await findActiveJob(ctx.db, ctx.accountId);
+    throw runningError(winner ? Number(winner.id) : undefined);
+  }
+}
+
+async function createLocked(
+  trx: Kysely<Database>,
+  ctx: JobContext,
+  input: { trailName: string; clientToken?: string | undefined },
+  horizon: number,
+): Promise<{ jobId: number; created: boolean }> {
   const print = fingerprint(input.trailName);
   if (input.clientToken !== undefined) {
-    const earlier = await findJobByClientToken(ctx.db, ctx.accountId, input.clientToken);
+    const earlier = await findJobByClientToken(trx, ctx.accountId, input.clientToken);
     if (earlier) {
       if (earlier.request_fingerprint !== print) throw new ApiError('IdempotentParameterMismatch');
       return { jobId: Number(earlier.id), created: false };
     }
   }
-  const row = await findTrail(ctx.db, ctx.accountId, input.trailName);
+  const row = await findTrail(trx, ctx.accountId, input.trailName);
   if (!row) throw new ApiError('TrailNotFoundException');
   const trail = toTrail(row);
   const destinations = destinationsOf(trail);
@@ -73,63 +98,38 @@ export async function createDeliveryJob(
       'The trail delivers to neither Log Service (SlsProjectArn) nor OSS (OssBucketName); MaxCompute is not supported for historical delivery.',
     );
   }
-  // A copy of this request (same ClientToken) that committed since the check above is the
-  // answer, not a conflict: a client retrying at once, or through another node.
-  const twinOf = async () => {
-    if (input.clientToken === undefined) return undefined;
-    const twin = await findJobByClientToken(ctx.db, ctx.accountId, input.clientToken);
-    return twin?.request_fingerprint === print
-      ? { jobId: Number(twin.id), created: false }
-      : undefined;
-  };
-  const active = await findActiveJob(ctx.db, ctx.accountId);
-  if (active) {
-    const twin = await twinOf();
-    if (twin) return twin;
-    throw runningError(Number(active.id));
-  }
+  const active = await findActiveJob(trx, ctx.accountId);
+  if (active) throw runningError(Number(active.id));
 
   const regions = regionsOf(trail, ctx.regions);
   const cutoff =
-    trail.status === 'Enable' && trail.liveStartSeq !== null
-      ? trail.liveStartSeq
-      : await ctx.safeHorizon(ctx.db);
+    trail.status === 'Enable' && trail.liveStartSeq !== null ? trail.liveStartSeq : horizon;
   const now = ctx.now;
-  try {
-    const jobId = await insertDeliveryJob(
-      ctx.db,
-      {
-        account_id: ctx.accountId,
-        trail_name: trail.name,
-        home_region: trail.homeRegion,
-        event_rw: trail.eventRW,
-        regions_json: JSON.stringify(regions),
-        destinations_json: JSON.stringify(destinations),
-        job_status: 0,
-        state: 'Queued',
-        client_token: input.clientToken ?? null,
-        request_fingerprint: print,
-        created_at: now,
-        updated_at: now,
-        window_start: now - WINDOW_BEFORE_MS,
-        window_end: now + WINDOW_AFTER_MS,
-        cutoff_seq: cutoff,
-        run_at: now,
-      },
-      regions.flatMap((region) =>
-        destinations.map((d) => ({ region, destination: d.key, status: 0, updated_at: now })),
-      ),
-    );
-    return { jobId, created: true };
-  } catch (e) {
-    if (isActiveSlotConflict(e)) {
-      const twin = await twinOf();
-      if (twin) return twin;
-      const winner = await findActiveJob(ctx.db, ctx.accountId);
-      throw runningError(winner ? Number(winner.id) : undefined);
-    }
-    throw e;
-  }
+  const jobId = await insertDeliveryJob(
+    trx,
+    {
+      account_id: ctx.accountId,
+      trail_name: trail.name,
+      home_region: trail.homeRegion,
+      event_rw: trail.eventRW,
+      regions_json: JSON.stringify(regions),
+      destinations_json: JSON.stringify(destinations),
+      job_status: 0,
+      state: 'Queued',
+      client_token: input.clientToken ?? null,
+      request_fingerprint: print,
+      created_at: now,
+      updated_at: now,
+      window_start: now - WINDOW_BEFORE_MS,
+      window_end: now + WINDOW_AFTER_MS,
+      cutoff_seq: cutoff,
+      run_at: now,
+    },
+    regions.flatMap((region) =>
+      destinations.map((d) => ({ region, destination: d.key, status: 0, updated_at: now })),
+    ),
+  );
+  return { jobId, created: true };
 }
 
 function runningError(jobId: number | undefined): ApiError {

@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
-import { insertEvents } from '../../db/repositories/events.repository.js';
+import { insertEvents, safeHorizon } from '../../db/repositories/events.repository.js';
 import { findTrail } from '../../db/repositories/trails.repository.js';
 import { ApiError } from '../../errors/api-error.js';
+import { createDeliveryJob } from '../delivery-jobs/delivery-jobs.js';
 import {
   createTrail,
   deleteTrail,
+  deleteTrailIn,
   describeTrails,
   getTrail,
   startLogging,
@@ -184,6 +186,22 @@ describe('trail operations (real SQLite)', () => {
       new Set(['ok', 'MaximumNumberOfTrailsExceededException', 'TrailAlreadyExistsException']),
     );
     expect(await describeTrails(ctx())).toHaveLength(5);
+  });
+
+  it('makes a job created while the trail is being deleted wait, then answer TrailNotFound', async () => {
+    await create('going-away');
+    // A DeleteTrail in flight (on another node, say): its transaction is still open.
+    const deleting = await h.db.startTransaction().execute();
+    await deleteTrailIn(deleting, A, 'going-away', now);
+    const made = createDeliveryJob({ ...ctx(), safeHorizon }, { trailName: 'going-away' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await deleting.commit().execute();
+    expect(((await made) as ApiError).code).toBe('TrailNotFoundException');
+    const jobs = await h.db.selectFrom('delivery_jobs').select('id').execute();
+    expect(jobs).toEqual([]);
   });
 
   it('filters by name, leaving out unknown and malformed names', async () => {

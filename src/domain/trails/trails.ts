@@ -221,17 +221,27 @@ function pickSettings(t: Trail): TrailSettings {
 
 /**
  * Deletes the trail and stops its running delivery job (status 3, reason TrailDeleted; the job
- * stays listable), in one transaction (decisions §4).
+ * stays listable), in one transaction under the account's write lock (decisions §4).
  */
 export async function deleteTrail(
   ctx: Pick<TrailContext, 'db' | 'accountId' | 'now'>,
   name: string,
 ): Promise<void> {
   checkTrailName(name);
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await deleteTrailRow(trx, ctx.accountId, name))) throw notFound();
-    await stopJobsOfDeletedTrail(trx, ctx.accountId, name, ctx.now);
-  });
+  await ctx.db.transaction().execute((trx) => deleteTrailIn(trx, ctx.accountId, name, ctx.now));
+}
+
+/** deleteTrail's work inside the caller's transaction (tests hold it open to race it). */
+export async function deleteTrailIn(
+  trx: Kysely<Database>,
+  accountId: string,
+  name: string,
+  now: number,
+): Promise<void> {
+  // CreateDeliveryHistoryJob takes it too: a job is never created for a trail being deleted.
+  await lockAccountForWrite(trx, accountId);
+  if (!(await deleteTrailRow(trx, accountId, name))) throw notFound();
+  await stopJobsOfDeletedTrail(trx, accountId, name, now);
 }
 
 /** StartLogging: `Enable`, StartLoggingTime = now, and the sequence live delivery starts at. */
