@@ -3,12 +3,8 @@
  * openapi `doRPCRequest` / `signatureAlgorithm: 'v2'`, Terraform and the older core SDKs.
  */
 import { createHmac } from 'node:crypto';
+import { byCodeUnit } from '../../lib/compare.js';
 import { percentEncode } from './percent-encoding.js';
-
-/** Compares names by UTF-16 code unit, exactly like the SDKs' `Object.keys(...).sort()`. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * CanonicalizedQueryString: every parameter except `Signature`, sorted by name, name and value

@@ -3,6 +3,7 @@
  * openapi-core `callApi` and therefore all current generated product SDKs send by default.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { byCodeUnit } from '../../lib/compare.js';
 import { percentEncode } from './percent-encoding.js';
 import type { HeaderBag, V3Algorithm } from './types.js';
 
@@ -41,10 +42,6 @@ export function parseV3Authorization(value: string): V3Authorization | undefined
   const names = signedHeaders.split(';').map((h) => h.trim().toLowerCase());
   if (names.some((h) => h === '')) return undefined;
   return { algorithm: m[1] as string, accessKeyId: credential, signedHeaders: names, signature };
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { byCodeUnit } from '../../lib/compare.js';
 import { REUSE_PLAN } from '../dialects/dialect.js';
 import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
@@ -10,7 +11,6 @@ export interface InsertResult {
   duplicates: number;
 }
 
-/** One event for one account; the self-audit writer mixes accounts in one commit. */
 /**
  * The order a write stores its events in, i.e. the order of their sequences. `given` keeps the
  * caller's (self-audit: the order of the calls). `time` sorts by (eventTime, account, eventId):
@@ -19,6 +19,7 @@ export interface InsertResult {
  */
 export type InsertOrder = 'given' | 'time';
 
+/** One event for one account; the self-audit writer mixes accounts in one commit. */
 export interface AccountEvent {
   accountId: string;
   event: EventObject;
@@ -81,10 +82,6 @@ export async function insertAccountEventsIn(
 
 type Pending = IndexedEvent & { accountId: string };
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 async function insertIndexed(
   trx: Kysely<Database>,
   items: Pending[],
@@ -103,8 +100,8 @@ async function insertIndexed(
     unique.sort(
       (a, b) =>
         a.columns.event_time - b.columns.event_time ||
-        compare(a.accountId, b.accountId) ||
-        compare(a.eventId, b.eventId),
+        byCodeUnit(a.accountId, b.accountId) ||
+        byCodeUnit(a.eventId, b.eventId),
     );
   }
   let inserted = 0;

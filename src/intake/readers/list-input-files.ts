@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { byCodeUnit } from '../../lib/compare.js';
 
 export interface InputFile {
   path: string;
@@ -26,9 +27,7 @@ export async function listInputFiles(pathsOrDirs: readonly string[]): Promise<In
     if (info.isDirectory()) await walk(path, found);
     else found.set(path, info.size);
   }
-  return [...found]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, size]) => ({ path, size }));
+  return [...found].sort(([a], [b]) => byCodeUnit(a, b)).map(([path, size]) => ({ path, size }));
 }
 
 async function walk(dir: string, found: Map<string, number>): Promise<void> {
