@@ -29,9 +29,10 @@ export async function listAccounts(db: Kysely<Database>): Promise<AccountsTable[
 }
 
 /**
- * Serialises an account's quota-checked writes (CreateTrail's count then insert) among all
- * nodes: a no-op update locks the account's row until the transaction ends on PostgreSQL, and
- * takes SQLite's single write lock at once. Call it first in the transaction.
+ * Serialises an account's check-then-write transactions among all nodes (CreateTrail's quota
+ * count and insert; CreateDeliveryHistoryJob and DeleteTrail against each other): a no-op
+ * update locks the account's row until the transaction ends on PostgreSQL, and takes SQLite's
+ * single write lock at once. Call it first in the transaction.
  */
 export async function lockAccountForWrite(db: Kysely<Database>, id: string): Promise<void> {
   await db

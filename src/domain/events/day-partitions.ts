@@ -54,8 +54,8 @@ export const MAX_PARTITIONED_PAST_DAYS = 100;
 export class DayPartitionMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number[]> | undefined;
-  private active = false;
-  private stopping = false;
+  /** Set by stop(): ends the pass under way and schedules no more. */
+  private stopped = false;
 
   constructor(private readonly options: MaintenanceOptions) {}
 
@@ -85,7 +85,7 @@ export class DayPartitionMaintenance {
     const have = new Set(await partitions.listDays());
     const created: number[] = [];
     for (const day of this.windowDays()) {
-      if (this.stopping) break; // the rest waits for the next start
+      if (this.stopped) break; // the rest waits for the next start
       if (have.has(day)) continue;
       if (await partitions.createDay(day)) created.push(day);
       await new Promise((resolve) => setImmediate(resolve)); // requests go first
@@ -95,7 +95,6 @@ export class DayPartitionMaintenance {
 
   /** Runs a pass now and then every `intervalMs` (serve); errors are logged, not thrown. */
   start(intervalMs: number): void {
-    this.active = true;
     const tick = () => {
       this.runOnce()
         .then((days) => {
@@ -106,7 +105,7 @@ export class DayPartitionMaintenance {
           this.options.logger?.warn({ err }, 'event partitions: maintenance failed'),
         )
         .finally(() => {
-          if (!this.active) return;
+          if (this.stopped) return;
           this.timer = setTimeout(tick, intervalMs);
           this.timer.unref();
         });
@@ -115,8 +114,7 @@ export class DayPartitionMaintenance {
   }
 
   async stop(): Promise<void> {
-    this.active = false;
-    this.stopping = true;
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
   }
