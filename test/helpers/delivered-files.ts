@@ -23,8 +23,16 @@ export interface DeliveredEvent {
   acsRegion: string;
 }
 
-/** Every event in the OSS-layout files under `<deliveryRoot>/oss/<bucket>`, read back as a user would. */
-export function readOssDelivery(deliveryRoot: string, bucket: string): DeliveredEvent[] {
+/**
+ * Every event in the OSS-layout files under `<deliveryRoot>/oss/<bucket>`, read back as a user
+ * would; only those whose eventId starts with `idPrefix` when given (a job also delivers the
+ * account's self-audit records).
+ */
+export function readOssDelivery(
+  deliveryRoot: string,
+  bucket: string,
+  idPrefix = '',
+): DeliveredEvent[] {
   const root = path.join(deliveryRoot, 'oss', bucket);
   return walk(root)
     .filter((f) => f.endsWith('.gz'))
@@ -34,11 +42,13 @@ export function readOssDelivery(deliveryRoot: string, bucket: string): Delivered
           eventId: string;
           acsRegion: string;
         }>
-      ).map((e) => ({
-        file: path.relative(root, file),
-        eventId: e.eventId,
-        acsRegion: e.acsRegion,
-      })),
+      )
+        .filter((e) => e.eventId.startsWith(idPrefix))
+        .map((e) => ({
+          file: path.relative(root, file),
+          eventId: e.eventId,
+          acsRegion: e.acsRegion,
+        })),
     );
 }
 

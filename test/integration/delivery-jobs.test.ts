@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { listDeliveryFiles, readOssDelivery } from '../helpers/delivered-files.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { call, callExpectingError } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -66,15 +67,7 @@ describe('historical event delivery jobs through the SDKs', () => {
     // Events arriving after the cut-off are not part of this job.
     await insertEvents(t.handle.db, t.key.accountId, events(5, 'late', now));
 
-    let job: Record<string, unknown> = {};
-    const started = Date.now();
-    do {
-      job = await call('openapi V3', target, t.key, 'GetDeliveryHistoryJob', {
-        JobId: created.JobId,
-      });
-      if (job.JobStatus === 2) break;
-      await new Promise((r) => setTimeout(r, 50));
-    } while (Date.now() - started < 20_000);
+    const job = await waitForJobEnd(target, t.key, created.JobId, 20_000);
     expect(job.JobStatus).toBe(2);
     expect(job.TrailName).toBe('tf-history-trail');
     expect(job.HomeRegion).toBe('cn-hangzhou');

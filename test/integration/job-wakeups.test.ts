@@ -7,6 +7,7 @@ import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { sampleEvent } from '../helpers/sample-events.js';
 import { call } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -62,12 +63,7 @@ describe.runIf(TEST_DB === 'postgres')('a job created on one node', () => {
     const { JobId } = await call('openapi V3', nodeA, nodeA.key, 'CreateDeliveryHistoryJob', {
       TrailName: 'woken-trail',
     });
-    let job: Record<string, unknown> = {};
-    while (Date.now() - created < 10_000) {
-      job = await call('openapi V3', nodeA, nodeA.key, 'GetDeliveryHistoryJob', { JobId });
-      if (job.JobStatus === 2) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const job = await waitForJobEnd(nodeA, nodeA.key, JobId, 10_000);
     expect(job.JobStatus).toBe(2);
     expect(Date.now() - created).toBeLessThan(5_000); // far below the 60 s poll
   });
@@ -79,16 +75,10 @@ describe.runIf(TEST_DB === 'postgres')('a job created on one node', () => {
       Name: 'missed-trail',
       OssBucketName: 'missed',
     });
-    const created = Date.now();
     const { JobId } = await call('openapi V3', nodeA, nodeA.key, 'CreateDeliveryHistoryJob', {
       TrailName: 'missed-trail',
     });
-    let job: Record<string, unknown> = {};
-    while (Date.now() - created < 15_000) {
-      job = await call('openapi V3', nodeA, nodeA.key, 'GetDeliveryHistoryJob', { JobId });
-      if (job.JobStatus === 2) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const job = await waitForJobEnd(nodeA, nodeA.key, JobId, 15_000);
     expect(job.JobStatus).toBe(2);
   });
 });

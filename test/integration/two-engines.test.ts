@@ -96,9 +96,7 @@ describe(`two engine processes on one ${TEST_DB} database`, () => {
       { JobId },
     );
     expect(job.JobStatus).toBe(2);
-    const delivered = readOssDelivery(t.services.config.deliveryRoot, 'shared-job').filter((d) =>
-      d.eventId.startsWith('shared-job-'),
-    );
+    const delivered = readOssDelivery(t.services.config.deliveryRoot, 'shared-job', 'shared-job-');
     expect(delivered.map((d) => d.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
     const otherJob = await call(
       'openapi V3',
@@ -138,8 +136,10 @@ describe(`two engine processes on one ${TEST_DB} database`, () => {
       { JobId },
     );
     expect(job.JobStatus).toBe(2);
-    const delivered = readOssDelivery(t.services.config.deliveryRoot, 'takeover-job').filter((d) =>
-      d.eventId.startsWith('takeover-job-'),
+    const delivered = readOssDelivery(
+      t.services.config.deliveryRoot,
+      'takeover-job',
+      'takeover-job-',
     );
     expect(delivered.map((d) => d.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
   }, 60_000);
