@@ -6,7 +6,7 @@
  */
 const TRANSIENT_CODES = new Set(['40P01', '40001']);
 
-export function isTransientConflict(e: unknown): boolean {
+function isTransientConflict(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
