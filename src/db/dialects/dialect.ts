@@ -31,7 +31,7 @@ export interface EventPartitions {
   /** Days that have partitions of their own, ascending. */
   listDays(db: Kysely<Database>): Promise<number[]>;
   /** Creates the day's partitions (moving its events out of the default); false if it had them. */
-  createDay(db: Kysely<Database>, day: number): Promise<boolean>;
+  createDay(db: Kysely<Database>, day: number, hooks?: CreateDayHooks): Promise<boolean>;
   /**
    * Drops the day's partitions unless one of its events has seq ≥ `belowSeq` (a retention
    * hold). Returns how many events went, or undefined when nothing was dropped (held, no such
@@ -40,6 +40,11 @@ export interface EventPartitions {
   dropDay(db: Kysely<Database>, day: number, belowSeq?: number): Promise<number | undefined>;
   /** Forgets up to `limit` (account, eventId) ids of dropped days; false when none are left. */
   forgetDroppedIds(db: Kysely<Database>, limit: number): Promise<boolean>;
+}
+
+/** Test hooks of createDay: `beforeCommit` runs inside its transaction, after all its work. */
+export interface CreateDayHooks {
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface DatabaseDialect {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { DAY_MS } from '../../lib/time.js';
 import type { Database } from '../schema.js';
-import type { EventPartitions } from './dialect.js';
+import type { CreateDayHooks, EventPartitions } from './dialect.js';
 import { NAMED_LOCK_NAMESPACE } from './postgres-objects.js';
 
 /** The partitioned tables of the event store (migration 0005); both split by the same days. */
@@ -45,6 +45,48 @@ async function exists(db: Kysely<Database>, name: string): Promise<boolean> {
   return r.rows[0]?.oid !== null && r.rows[0]?.oid !== undefined;
 }
 
+/** The default partition holds rows of the day: createDay starts again, locking the parents. */
+class RowsToMove extends Error {}
+
+async function createDayIn(
+  trx: Kysely<Database>,
+  day: number,
+  mode: 'nothing-to-move' | 'move',
+  hooks: CreateDayHooks | undefined,
+): Promise<boolean> {
+  if (await exists(trx, partitionName('events', day))) return false;
+  await (mode === 'move'
+    ? sql`lock table only events, only event_resources in access exclusive mode`
+    : sql`lock table only events, only event_resources in share mode`
+  ).execute(trx);
+  for (const table of TABLES) {
+    const part = sql.table(partitionName(table, day));
+    await sql`create table ${part} (like ${sql.table(table)} including defaults)`.execute(trx);
+  }
+  // Held until commit: no row of the day can reach the default partition meanwhile.
+  await sql`lock table events_default, event_resources_default in access exclusive mode`.execute(
+    trx,
+  );
+  for (const table of TABLES) {
+    const part = sql.table(partitionName(table, day));
+    const fallback = sql.table(`${table}_default`);
+    if (mode === 'nothing-to-move') {
+      const some =
+        await sql`select 1 from ${fallback} where event_day = ${sql.lit(day)} limit 1`.execute(trx);
+      if (some.rows.length > 0) throw new RowsToMove();
+    } else {
+      await sql`insert into ${part} select * from ${fallback} where event_day = ${sql.lit(day)}`.execute(
+        trx,
+      );
+      await sql`delete from ${fallback} where event_day = ${sql.lit(day)}`.execute(trx);
+    }
+    await sql`alter table ${sql.table(table)} attach partition ${part}
+      for values from (${sql.lit(day)}) to (${sql.lit(day + 1)})`.execute(trx);
+  }
+  await hooks?.beforeCommit?.();
+  return true;
+}
+
 export const postgresEventPartitions: EventPartitions = {
   async listDays(db) {
     const r = await sql<{ name: string }>`
@@ -57,31 +99,26 @@ export const postgresEventPartitions: EventPartitions = {
   },
 
   /**
-   * A new day: the table is created outside the partition tree and then attached, which locks
-   * the parent only in SHARE UPDATE EXCLUSIVE mode (reads and writes go on; CREATE TABLE …
-   * PARTITION OF would take ACCESS EXCLUSIVE). Events of the day that went to the default
-   * partition meanwhile move into it, with their sequences.
+   * A new day: its tables are created outside the partition tree and then attached. A query
+   * that planned with the old partition list and then waited for a lock of ours must not miss
+   * the day ([E2]), so the parents are locked before anything moves:
+   * - When the default partition holds none of the day's rows (the usual case: days are
+   *   created ahead), SHARE mode: reads go on (they find no row of the day anywhere before the
+   *   commit, as after it); writes wait, as an insert routed by the old list would otherwise
+   *   put a row of the day into the default partition and fail its new constraint.
+   * - When it holds some, they move into the new partition with their sequences, under ACCESS
+   *   EXCLUSIVE as in dropDay: a read waiting for the default partition would find the moved
+   *   rows nowhere. Queued behind the parents' lock, a query plans again afterwards.
+   * Either lock lasts the few milliseconds of the work (measured in docs/events.md).
    */
-  async createDay(db, day) {
+  async createDay(db, day, hooks) {
     try {
-      return await locked(db, '10s', async (trx) => {
-        if (await exists(trx, partitionName('events', day))) return false;
-        for (const table of TABLES) {
-          const part = sql.table(partitionName(table, day));
-          const fallback = sql.table(`${table}_default`);
-          await sql`create table ${part} (like ${sql.table(table)} including defaults)`.execute(
-            trx,
-          );
-          await sql`lock table ${fallback} in access exclusive mode`.execute(trx);
-          await sql`insert into ${part} select * from ${fallback} where event_day = ${sql.lit(day)}`.execute(
-            trx,
-          );
-          await sql`delete from ${fallback} where event_day = ${sql.lit(day)}`.execute(trx);
-          await sql`alter table ${sql.table(table)} attach partition ${part}
-            for values from (${sql.lit(day)}) to (${sql.lit(day + 1)})`.execute(trx);
-        }
-        return true;
-      });
+      try {
+        return await locked(db, '2s', (trx) => createDayIn(trx, day, 'nothing-to-move', hooks));
+      } catch (e) {
+        if (!(e instanceof RowsToMove)) throw e;
+      }
+      return await locked(db, '2s', (trx) => createDayIn(trx, day, 'move', hooks));
     } catch (e) {
       if (isLockTimeout(e)) return false; // busy: the next maintenance pass tries again
       throw e;

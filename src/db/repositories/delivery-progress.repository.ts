@@ -93,20 +93,29 @@ export async function markBatchAcked(
 
 /**
  * Every batch of the chunk is acknowledged: move the checkpoint to the chunk's last sequence,
- * count the events, forget the acknowledged batches. One transaction.
+ * count the chunk's events, forget its batches. One transaction. The count comes from the
+ * planned batches, not from what this attempt sent: after a failed send or a takeover only the
+ * unacknowledged batches are sent again, yet all of them were delivered.
  */
 export async function completeChunk(
   db: Kysely<Database>,
   key: StreamKey,
   owner: string,
-  chunk: { endSeq: number; delivered: number; now: number; beforeCommit?: () => void },
+  chunk: { endSeq: number; now: number; beforeCommit?: () => void },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    const planned = await trx
+      .selectFrom('delivery_batches')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('event_count'), eb.lit(0)).as('n'))
+      .where(inStream(key))
+      .where('chunk_end_seq', '<=', chunk.endSeq)
+      .executeTakeFirst();
+    const delivered = Number(planned?.n ?? 0);
     const r = await trx
       .updateTable('delivery_job_progress')
       .set((eb) => ({
         checkpoint_seq: chunk.endSeq,
-        delivered_count: eb('delivered_count', '+', chunk.delivered),
+        delivered_count: eb('delivered_count', '+', delivered),
         failures: 0,
         error_code: null,
         error_message: null,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { EventPartitions } from '../../db/dialects/dialect.js';
+import type { CreateDayHooks, EventPartitions } from '../../db/dialects/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { DAY_MS } from '../../lib/time.js';
@@ -8,7 +8,7 @@ import { DAY_MS } from '../../lib/time.js';
 /** The day partitions of one database (capabilities of the PostgreSQL dialect). */
 export interface DayPartitions {
   listDays(): Promise<number[]>;
-  createDay(day: number): Promise<boolean>;
+  createDay(day: number, hooks?: CreateDayHooks): Promise<boolean>;
   dropDay(day: number, belowSeq?: number): Promise<number | undefined>;
   forgetDroppedIds(limit: number): Promise<boolean>;
 }
@@ -20,7 +20,7 @@ export function dayPartitionsOf(
   if (!partitions) return undefined;
   return {
     listDays: () => partitions.listDays(db),
-    createDay: (day) => partitions.createDay(db, day),
+    createDay: (day, hooks) => partitions.createDay(db, day, hooks),
     dropDay: (day, belowSeq) => partitions.dropDay(db, day, belowSeq),
     forgetDroppedIds: (limit) => partitions.forgetDroppedIds(db, limit),
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
@@ -24,7 +24,8 @@ class RecordingSink implements Sink {
   lastAccount: string | undefined;
   failNext = 0;
   failAlways: SinkError | undefined;
-  onDeliver: (() => void) | undefined;
+  /** Runs before each delivery; a promise that never settles makes the send hang. */
+  onDeliver: (() => unknown) | undefined;
 
   async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
     const body = Buffer.from(content.events.join('\n'));
@@ -35,7 +36,7 @@ class RecordingSink implements Sink {
 
   async deliver(batch: PreparedBatch): Promise<DeliveryAck> {
     this.deliveries++;
-    this.onDeliver?.();
+    await this.onDeliver?.();
     if (this.failAlways) throw this.failAlways;
     if (this.failNext > 0) {
       this.failNext--;
@@ -196,6 +197,8 @@ describe('DeliveryEngine', () => {
     }
     expect((await job(id)).job_status).toBe(2);
     expect(new Set(sink.eventIds()).size).toBe(20);
+    // Batches acknowledged before the failure count as well as the re-sent ones.
+    expect((await listProgress(h.db, id)).map((p) => p.delivered_count)).toEqual([20]);
   });
 
   it('fails the region with the error recorded when the sink always fails', async () => {
@@ -252,6 +255,29 @@ describe('DeliveryEngine', () => {
     expect((await job(id)).job_status).toBe(2);
     expect(new Set(sink.eventIds()).size).toBe(200);
     expect(sink.eventIds()).toHaveLength(200);
+  });
+
+  it('counts every delivered event once after a takeover in the middle of a chunk', async () => {
+    seed('acct-a', ['cn-hangzhou', 'cn-shanghai'], 200);
+    const id = await createJob('acct-a', ['cn-hangzhou', 'cn-shanghai'], source.events.length);
+    // A acknowledges a few batches, then hangs on the next send as a dead node would.
+    let sends = 0;
+    sink.onDeliver = () => {
+      if (++sends > 4) return new Promise<never>(() => {});
+    };
+    void engine('engine-a').runOnce();
+    await vi.waitFor(() => expect(sends).toBeGreaterThanOrEqual(5));
+    sink.onDeliver = undefined;
+    clock.advance(options.leaseMs + 1);
+    const b = engine('engine-b');
+    await b.drain();
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(400);
+    const progress = await listProgress(h.db, id);
+    expect(progress.map((p) => [p.region, p.delivered_count])).toEqual([
+      ['cn-hangzhou', 200],
+      ['cn-shanghai', 200],
+    ]);
   });
 
   it('abandons a deleted job at the next batch boundary', async () => {

@@ -236,12 +236,10 @@ async function sendPlanned(
   await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
   const now = ctx.clock.now();
   if (failure === undefined) {
-    const delivered = planned.reduce((n, p) => n + p.prepared.count, 0);
     const endSeq = (planned[0] as (typeof planned)[number]).row.chunk_end_seq;
     must(
       await completeChunk(ctx.db, key, ctx.owner, {
         endSeq,
-        delivered,
         now,
         beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
       }),
