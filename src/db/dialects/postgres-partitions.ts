@@ -55,14 +55,18 @@ async function createDayIn(
   hooks: CreateDayHooks | undefined,
 ): Promise<boolean> {
   if (await exists(trx, partitionName('events', day))) return false;
+  // With the parents' indexes already built, ATTACH adopts them instead of building them
+  // under the lock below.
+  for (const table of TABLES) {
+    const part = sql.table(partitionName(table, day));
+    await sql`create table ${part} (like ${sql.table(table)} including defaults including indexes)`.execute(
+      trx,
+    );
+  }
   await (mode === 'move'
     ? sql`lock table only events, only event_resources in access exclusive mode`
     : sql`lock table only events, only event_resources in share mode`
   ).execute(trx);
-  for (const table of TABLES) {
-    const part = sql.table(partitionName(table, day));
-    await sql`create table ${part} (like ${sql.table(table)} including defaults)`.execute(trx);
-  }
   // Held until commit: no row of the day can reach the default partition meanwhile.
   await sql`lock table events_default, event_resources_default in access exclusive mode`.execute(
     trx,
