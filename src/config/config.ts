@@ -83,6 +83,13 @@ export const configSchema = z
         inFlight: z.coerce.number().int().min(1).max(64).default(4),
         /** Failed attempts before a region is marked failed. */
         maxFailures: z.coerce.number().int().min(1).max(100).default(8),
+        /**
+         * History jobs backfill OSS destinations too, and accept OSS-only trails: an opentrail
+         * extension (ActionTrail backfills SLS only; decisions §5).
+         */
+        historyToOss: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(false),
       })
       .prefault({}),
     /** Test hooks; never set in production. */

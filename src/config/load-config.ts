@@ -23,6 +23,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_ACCESS_KEY_SECRET', ['bootstrap', 'accessKeySecret'], 'string'],
   ['OPENTRAIL_DELIVERY_ROOT', ['delivery', 'root'], 'string'],
   ['OPENTRAIL_DELIVERY_WORKERS', ['delivery', 'workers'], 'string'],
+  ['OPENTRAIL_DELIVERY_HISTORY_TO_OSS', ['delivery', 'historyToOss'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

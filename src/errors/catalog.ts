@@ -81,6 +81,12 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'A historical event delivery job is already running for this account.',
   },
+  // decisions §5 (v3): a job needs a single-account trail that delivers to SLS.
+  InvalidTrailDestination: {
+    status: 400,
+    message:
+      'A historical event delivery job needs a single-account trail that delivers events to Log Service (SlsProjectArn).',
+  },
   IdempotentParameterMismatch: {
     status: 400,
     message: 'The ClientToken was already used with different parameters.',

@@ -21,15 +21,21 @@ export type Destination =
       prefix: string;
     };
 
-/** One planned batch: events of one acsRegion and one 5-minute UTC bucket of eventTime, in sequence order. */
+/**
+ * One planned batch of one acsRegion, in sequence order: for OSS the events of one 5-minute UTC
+ * bucket of eventTime, for SLS a run of up to 4,096 events / 3 MB (src/jobs/batching/).
+ */
 export interface BatchContent {
   accountId: string;
   trailName: string;
   /** acsRegion of every event in the batch. */
   region: string;
   destination: Destination;
-  /** Start of the 5-minute UTC bucket (epoch ms). */
+  /** Start of the 5-minute UTC bucket (epoch ms); for SLS batches the first event's bucket. */
   bucketStart: number;
+  /** Sequences of the first and last event: a batch's identity in the event store. */
+  firstSeq: number;
+  lastSeq: number;
   /** The stored event JSON texts, in sequence order (each a complete JSON object). */
   events: readonly string[];
 }

@@ -47,6 +47,7 @@ describe.each([
     OPENTRAIL_ACCESS_KEY_ID: KEY.accessKeyId,
     OPENTRAIL_ACCESS_KEY_SECRET: KEY.accessKeySecret,
     OPENTRAIL_REGIONS: REGIONS.join(','),
+    OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
   };
 
   beforeAll(() => {

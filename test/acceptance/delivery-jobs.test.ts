@@ -15,7 +15,12 @@ describe('a user backfills a trail with the real server', () => {
   let server: ServerProcess;
   let creds: Credentials;
   beforeAll(async () => {
-    server = await startServer({ env: { OPENTRAIL_REGIONS: 'cn-hangzhou,cn-shanghai' } });
+    server = await startServer({
+      env: {
+        OPENTRAIL_REGIONS: 'cn-hangzhou,cn-shanghai',
+        OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
+      },
+    });
     creds = readCredentials(server.dataDir);
   });
   afterAll(() => server?.stop());

@@ -12,7 +12,7 @@ import { createPostgresDatabase, TEST_DB } from '../helpers/test-database.js';
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'];
 const KEY = { accessKeyId: 'freshstartkey', accessKeySecret: 'freshstartsecret' };
 const ACCOUNT = '1888000011112222';
-const EVENTS = 8_000;
+const EVENTS = Number(process.env.FRESH_START_EVENTS ?? 8_000);
 
 /**
  * EVENTS events on each of the last 80 days, so most days of the first partition pass get

@@ -48,6 +48,7 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
     const env = {
       OPENTRAIL_DATABASE_URL: url,
       OPENTRAIL_DELIVERY_ROOT: deliveryRoot,
+      OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
       OPENTRAIL_REGIONS: REGIONS.join(','),
       OPENTRAIL_ACCOUNT_ID: ACCOUNT,
       OPENTRAIL_ACCESS_KEY_ID: KEY.accessKeyId,

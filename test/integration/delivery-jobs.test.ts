@@ -33,7 +33,9 @@ describe('historical event delivery jobs through the SDKs', () => {
   let target: { url: string; host: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { OPENTRAIL_REGIONS: REGIONS.join(',') } });
+    t = await startTestApp({
+      env: { OPENTRAIL_REGIONS: REGIONS.join(','), OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true' },
+    });
     target = { url: t.url, host: t.host };
   });
   afterAll(() => t?.close());

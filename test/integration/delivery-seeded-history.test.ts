@@ -11,7 +11,9 @@ const COUNT = 100_000;
 describe('a seeded 90-day history of 100,000 events across 5 regions', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { OPENTRAIL_REGIONS: REGIONS.join(',') } });
+    t = await startTestApp({
+      env: { OPENTRAIL_REGIONS: REGIONS.join(','), OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true' },
+    });
   });
   afterAll(() => t?.close());
 

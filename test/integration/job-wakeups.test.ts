@@ -20,7 +20,8 @@ describe.runIf(TEST_DB === 'postgres')('a job created on one node', () => {
   let nodeB: { handle: DatabaseHandle; engine: DeliveryEngine };
 
   beforeAll(async () => {
-    nodeA = await startTestApp(); // serves the API; its engine never runs
+    // serves the API; its engine never runs
+    nodeA = await startTestApp({ env: { OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true' } });
     const config = loadConfig({
       env: {
         OPENTRAIL_DATA_DIR: nodeA.services.config.dataDir,

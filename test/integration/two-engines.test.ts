@@ -49,7 +49,9 @@ function lines(file: string): string[] {
 describe(`two engine processes on one ${TEST_DB} database`, () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { OPENTRAIL_REGIONS: REGIONS.join(',') } });
+    t = await startTestApp({
+      env: { OPENTRAIL_REGIONS: REGIONS.join(','), OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true' },
+    });
   });
   afterAll(() => t?.close());
 

@@ -20,6 +20,7 @@ export const createDeliveryHistoryJob: ActionDefinition = {
         accountId: caller.accountId,
         regions: services.config.regions,
         now: services.clock.now(),
+        historyToOss: services.config.delivery.historyToOss,
         safeHorizon,
       },
       { trailName, clientToken },

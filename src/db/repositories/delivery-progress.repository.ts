@@ -104,18 +104,19 @@ export async function completeChunk(
   chunk: { endSeq: number; now: number; beforeCommit?: () => void },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const planned = await trx
-      .selectFrom('delivery_batches')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('event_count'), eb.lit(0)).as('n'))
-      .where(inStream(key))
-      .where('chunk_end_seq', '<=', chunk.endSeq)
-      .executeTakeFirst();
-    const delivered = Number(planned?.n ?? 0);
     const r = await trx
       .updateTable('delivery_job_progress')
       .set((eb) => ({
         checkpoint_seq: chunk.endSeq,
-        delivered_count: eb('delivered_count', '+', delivered),
+        // In the same statement: a read first would make SQLite's transaction a reader that
+        // cannot become a writer once another process has written (SQLITE_BUSY_SNAPSHOT).
+        delivered_count: eb(
+          'delivered_count',
+          '+',
+          sql<number>`(select coalesce(sum(b.event_count), 0) from delivery_batches b
+            where b.job_id = ${key.jobId} and b.region = ${key.region}
+              and b.destination = ${key.destination} and b.chunk_end_seq <= ${chunk.endSeq})`,
+        ),
         failures: 0,
         error_code: null,
         error_message: null,
@@ -157,17 +158,20 @@ export async function setStreamStatus(
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Counts one more failed attempt and records the error; returns the new failure count. */
+/**
+ * Counts one more failed attempt in a row and records the error; an attempt that delivered some
+ * batches before failing (`progressed`) starts the count again at 1. Returns the new count.
+ */
 export async function recordStreamFailure(
   db: Kysely<Database>,
   key: StreamKey,
   owner: string,
-  error: { code: string; message: string; now: number },
+  error: { code: string; message: string; now: number; progressed: boolean },
 ): Promise<number | undefined> {
   const row = await db
     .updateTable('delivery_job_progress')
     .set((eb) => ({
-      failures: eb('failures', '+', 1),
+      failures: error.progressed ? 1 : eb('failures', '+', 1),
       error_code: error.code,
       error_message: error.message,
       updated_at: error.now,

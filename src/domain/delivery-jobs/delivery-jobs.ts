@@ -14,9 +14,9 @@ import { findTrail } from '../../db/repositories/trails.repository.js';
 import type { Database } from '../../db/schema.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { DAY_MS, MINUTE_MS } from '../../lib/time.js';
-import { toTrail } from '../trails/trail.js';
+import { type Trail, toTrail } from '../trails/trail.js';
 import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
-import { destinationsOf, regionsOf } from './job-scope.js';
+import { destinationsOf, type JobDestination, regionsOf } from './job-scope.js';
 
 export interface JobContext {
   db: Kysely<Database>;
@@ -24,6 +24,11 @@ export interface JobContext {
   /** The configured region list (`TrailRegion=All`). */
   regions: readonly string[];
   now: number;
+  /**
+   * `delivery.historyToOss`: an opentrail extension that lets a job backfill OSS destinations
+   * as well (and OSS-only trails); off, a job delivers a trail's SLS destination only.
+   */
+  historyToOss: boolean;
   /** The event store's safe horizon (decisions §3). */
   safeHorizon(db: Kysely<Database>): Promise<number>;
 }
@@ -36,6 +41,30 @@ function fingerprint(trailName: string): string {
   return createHash('sha256')
     .update(JSON.stringify({ TrailName: trailName }))
     .digest('hex');
+}
+
+/**
+ * What a job delivers (decisions §5): ActionTrail backfills a single-account trail's SLS
+ * logstore only. A MaxCompute-only trail stays InvalidParameter, as before the rule existed.
+ */
+function jobDestinations(trail: Trail, historyToOss: boolean): JobDestination[] {
+  const all = destinationsOf(trail);
+  if (all.length === 0) {
+    throw errors.invalidParameter(
+      'TrailName',
+      'The trail delivers to neither Log Service (SlsProjectArn) nor OSS (OssBucketName); MaxCompute is not supported for historical delivery.',
+    );
+  }
+  const wrongKind = !historyToOss && !all.some((d) => d.key === 'sls');
+  if (trail.isOrganizationTrail || wrongKind) {
+    throw new ApiError(
+      'InvalidTrailDestination',
+      trail.isOrganizationTrail
+        ? `The trail "${trail.name}" is an organization (multi-account) trail; a historical event delivery job needs a single-account trail that delivers to Log Service.`
+        : `The trail "${trail.name}" does not deliver to Log Service (no SlsProjectArn); a historical event delivery job needs a single-account trail that delivers to Log Service.`,
+    );
+  }
+  return historyToOss ? all : all.filter((d) => d.key === 'sls');
 }
 
 function notFound(): ApiError {
@@ -91,13 +120,7 @@ async function createLocked(
   const row = await findTrail(trx, ctx.accountId, input.trailName);
   if (!row) throw new ApiError('TrailNotFoundException');
   const trail = toTrail(row);
-  const destinations = destinationsOf(trail);
-  if (destinations.length === 0) {
-    throw errors.invalidParameter(
-      'TrailName',
-      'The trail delivers to neither Log Service (SlsProjectArn) nor OSS (OssBucketName); MaxCompute is not supported for historical delivery.',
-    );
-  }
+  const destinations = jobDestinations(trail, ctx.historyToOss);
   const active = await findActiveJob(trx, ctx.accountId);
   if (active) throw runningError(Number(active.id));
 

@@ -193,7 +193,10 @@ describe('trail operations (real SQLite)', () => {
     // A DeleteTrail in flight (on another node, say): its transaction is still open.
     const deleting = await h.db.startTransaction().execute();
     await deleteTrailIn(deleting, A, 'going-away', now);
-    const made = createDeliveryJob({ ...ctx(), safeHorizon }, { trailName: 'going-away' }).then(
+    const made = createDeliveryJob(
+      { ...ctx(), historyToOss: true, safeHorizon },
+      { trailName: 'going-away' },
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );

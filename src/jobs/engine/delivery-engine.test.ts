@@ -225,6 +225,24 @@ describe('DeliveryEngine', () => {
     ]);
   });
 
+  it('survives scattered transient errors: only failures in a row count', async () => {
+    seed('acct-a', ['cn-hangzhou'], 200); // ~65 five-minute batches in one chunk
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    let sends = 0;
+    sink.onDeliver = () => {
+      if (++sends % 4 === 0) throw new SinkError('reset', { code: 'ECONNRESET', retryable: true });
+    };
+    const e = engine('engine-1', { chunkSize: 200 });
+    for (let i = 0; i < 200 && (await job(id)).job_status < 2; i++) {
+      await e.drain();
+      clock.advance(120_000);
+    }
+    // Far more failed sends than the budget of 3, but never 3 attempts in a row without progress.
+    expect(sends / 4).toBeGreaterThan(options.maxFailures * 3);
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(200);
+  });
+
   it('fails at once on an error that cannot succeed later', async () => {
     seed('acct-a', ['cn-hangzhou'], 5);
     const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);

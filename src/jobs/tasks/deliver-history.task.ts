@@ -17,11 +17,18 @@ import {
 import type { Database } from '../../db/schema.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
 import type { Clock } from '../../lib/clock.js';
-import { type Destination, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
+import {
+  type BatchContent,
+  type Destination,
+  isSinkError,
+  type PreparedBatch,
+  type Sink,
+} from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
+import { batchingFor } from '../batching/batching.js';
 import type { CrashPoint } from '../crash-points.js';
 import type { EngineOptions } from '../engine/engine-options.js';
-import { BUCKET_MS, bucketOf, type EventSource, type ScopeFilter } from '../event-source.js';
+import type { EventSource, ScopeFilter, StoredEvent } from '../event-source.js';
 
 export interface SliceContext {
   db: Kysely<Database>;
@@ -113,36 +120,34 @@ async function runStreamChunk(
     fromTime: job.window_start,
     maxSeq: job.cutoff_seq ?? 0,
   };
-  const content = (events: readonly string[], bucketStart: number) => ({
+  const batching = batchingFor(destination);
+  const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
     accountId: job.account_id,
     trailName: job.trail_name,
     region: row.region,
     destination,
     bucketStart,
-    events,
+    firstSeq: (events[0] as StoredEvent).seq,
+    lastSeq: (events[events.length - 1] as StoredEvent).seq,
+    events: events.map((e) => e.json),
   });
 
-  let planned: Array<{
-    row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
-    prepared: PreparedBatch;
-  }>;
+  let planned: Planned[];
+  let chunkEnd: number;
   const pending = await listUnackedBatches(ctx.db, key);
   if (pending.length > 0) {
+    // Unacknowledged batches all belong to the chunk under way: chunks complete in order.
+    chunkEnd = (pending[0] as BatchRow).chunk_end_seq;
     // After a crash or a failed send: the same events again, so the same bytes and name.
     planned = [];
     for (const b of pending) {
       const events = await ctx.events.batch(filter, {
         firstSeq: b.first_seq,
         lastSeq: b.last_seq,
-        from: b.bucket_start,
-        to: b.bucket_start + BUCKET_MS,
+        ...batching.rereadRange(b.bucket_start),
       });
-      const prepared = await sink.prepare(
-        content(
-          events.map((e) => e.json),
-          b.bucket_start,
-        ),
-      );
+      if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
+      const prepared = await sink.prepare(content(events, b.bucket_start));
       if (prepared.objectName !== b.object_name) {
         ctx.logger.warn(
           { jobId: job.id, planned: b.object_name, now: prepared.objectName },
@@ -157,23 +162,11 @@ async function runStreamChunk(
       must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
       return { kind: 'continue' };
     }
-    const chunkEnd = (events[events.length - 1] as { seq: number }).seq;
-    const groups = new Map<number, typeof events>();
-    for (const e of events) {
-      const b = bucketOf(e.eventTime);
-      const g = groups.get(b);
-      if (g) g.push(e);
-      else groups.set(b, [e]);
-    }
+    chunkEnd = (events[events.length - 1] as StoredEvent).seq;
     planned = [];
     let batchNo = row.next_batch_no;
-    for (const [bucketStart, group] of groups) {
-      const prepared = await sink.prepare(
-        content(
-          group.map((e) => e.json),
-          bucketStart,
-        ),
-      );
+    for (const group of batching.group(events)) {
+      const prepared = await sink.prepare(content(group.events, group.bucketStart));
       planned.push({ row: { batch_no: batchNo++, chunk_end_seq: chunkEnd }, prepared });
     }
     const now = ctx.clock.now();
@@ -182,43 +175,41 @@ async function runStreamChunk(
         ctx.db,
         key,
         ctx.owner,
-        planned.map(({ row: r, prepared }) => ({
+        planned.map(({ row: r, prepared: { content: c, count, objectName } }) => ({
           job_id: job.id,
           region: row.region,
           destination: row.destination,
           batch_no: r.batch_no,
           chunk_end_seq: r.chunk_end_seq,
-          bucket_start: prepared.content.bucketStart,
-          first_seq: seqOf(groups, prepared.content.bucketStart, 'first'),
-          last_seq: seqOf(groups, prepared.content.bucketStart, 'last'),
-          event_count: prepared.count,
-          object_name: prepared.objectName,
+          bucket_start: c.bucketStart,
+          first_seq: c.firstSeq,
+          last_seq: c.lastSeq,
+          event_count: count,
+          object_name: objectName,
           created_at: now,
         })),
         now,
       ),
     );
   }
-  return sendPlanned(key, planned, sink, ctx);
+  return sendPlanned(key, chunkEnd, planned, sink, ctx);
 }
 
-function seqOf(
-  groups: Map<number, Array<{ seq: number }>>,
-  bucket: number,
-  which: 'first' | 'last',
-): number {
-  const g = groups.get(bucket) as Array<{ seq: number }>;
-  return (which === 'first' ? g[0] : g[g.length - 1])?.seq as number;
+interface Planned {
+  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
+  prepared: PreparedBatch;
 }
 
 async function sendPlanned(
   key: StreamKey,
-  planned: Array<{ row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>; prepared: PreparedBatch }>,
+  chunkEnd: number,
+  planned: Planned[],
   sink: Sink,
   ctx: SliceContext,
 ): Promise<SliceOutcome> {
   let failure: unknown;
   let next = 0;
+  let acked = 0;
   const worker = async () => {
     while (failure === undefined && next < planned.length) {
       if (ctx.signal.aborted) throw new LeaseLost('aborted');
@@ -231,15 +222,15 @@ async function sendPlanned(
       }
       ctx.crashPoint?.('after-ack');
       must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
+      acked++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
   const now = ctx.clock.now();
   if (failure === undefined) {
-    const endSeq = (planned[0] as (typeof planned)[number]).row.chunk_end_seq;
     must(
       await completeChunk(ctx.db, key, ctx.owner, {
-        endSeq,
+        endSeq: chunkEnd,
         now,
         beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
       }),
@@ -251,10 +242,13 @@ async function sendPlanned(
     ? failure.details
     : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
   const message = failure instanceof Error ? failure.message : String(failure);
+  // The budget counts attempts in a row that delivered nothing: a long job on a lossy network
+  // must not die of scattered transient errors between successful batches.
   const failures = await recordStreamFailure(ctx.db, key, ctx.owner, {
     code: details.code,
     message,
     now,
+    progressed: acked > 0,
   });
   if (failures === undefined) throw new LeaseLost('lease lost');
   ctx.logger.warn(

@@ -23,6 +23,8 @@ function batch(destination: Destination, events = ['{"eventId":"e-1","n":1}']): 
     region: 'cn-hangzhou',
     destination,
     bucketStart: Date.UTC(2021, 7, 5, 0, 25, 0),
+    firstSeq: 41,
+    lastSeq: 41,
     events,
   };
 }

@@ -19,6 +19,8 @@ function batch(overrides: Partial<BatchContent> = {}, prefix = 'actiontrail'): B
     region: 'cn-hangzhou',
     destination: { kind: 'oss', bucket: 'audit-bucket', prefix },
     bucketStart: BUCKET_START,
+    firstSeq: 41,
+    lastSeq: 42,
     events: EVENTS,
     ...overrides,
   };

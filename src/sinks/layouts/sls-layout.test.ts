@@ -22,6 +22,8 @@ function batch(events: readonly string[] = EVENTS): BatchContent {
       accountId: '1234567890123456',
     },
     bucketStart: BUCKET_START,
+    firstSeq: 41,
+    lastSeq: 42,
     events,
   };
 }
@@ -48,11 +50,11 @@ describe('SLS layout', () => {
     expect(body.toString('utf8')).toMatch(/^\{"__topic__":"actiontrail_audit_event","__time__":/);
   });
 
-  it('names the file under project/logstore by region, UTC date, bucket start, count and md5', async () => {
+  it('names the file under project/logstore/region by sequence range, count and md5', async () => {
     const { objectName, body } = await prepareSlsBatch(batch());
     const md5 = createHash('md5').update(body).digest('hex');
     expect(objectName).toBe(
-      `audit-project/actiontrail_trail-test/cn-hangzhou/2021/08/05/20210805002500_2_${md5}.ndjson`,
+      `audit-project/actiontrail_trail-test/cn-hangzhou/00000000000000000041-00000000000000000042_2_${md5}.ndjson`,
     );
   });
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { parseIsoSeconds } from '../../lib/time.js';
 import type { BatchContent, PreparedBatch } from '../sink.js';
 import { batchDestination } from './check-batch.js';
-import { utcParts } from './utc-parts.js';
 
 /** ActionTrail's topic for trail delivery; Log Audit's `actiontrail_event` is another product (delivery-sinks §1.2). */
 export const SLS_TOPIC = 'actiontrail_audit_event';
@@ -49,21 +48,25 @@ export interface SlsFileNameParts {
   project: string;
   logstore: string;
   region: string;
-  bucketStart: number;
+  firstSeq: number;
+  lastSeq: number;
   count: number;
   /** Hex MD5 of the NDJSON body. */
   md5: string;
 }
 
+/** Zero-padded to 20 digits, so the files of a region sort in delivery order. */
+const seq20 = (seq: number) => String(seq).padStart(20, '0');
+
 /**
- * `<project>/<logstore>/<region>/<YYYY>/<MM>/<DD>/<YYYYMMDDHHMMSS>_<count>_<md5>.ndjson`, relative
- * to the SLS-layout root. Partitioned like the OSS layout (UTC, bucket start) so both look alike;
- * the MD5 makes the name depend on the content, so a re-sent batch overwrites its first copy.
+ * `<project>/<logstore>/<region>/<firstSeq>-<lastSeq>_<count>_<md5>.ndjson`, relative to the
+ * SLS-layout root. An SLS batch is a run of events in sequence order (not a time bucket: each
+ * log carries its own time), so its sequence range names it; the MD5 makes the name depend on
+ * the content too, so a re-sent batch overwrites its first copy.
  */
 export function slsFileName(parts: SlsFileNameParts): string {
-  const { yyyy, mm, dd, stamp } = utcParts(parts.bucketStart);
-  const file = `${stamp}_${parts.count}_${parts.md5}.ndjson`;
-  return [parts.project, parts.logstore, parts.region, yyyy, mm, dd, file].join('/');
+  const file = `${seq20(parts.firstSeq)}-${seq20(parts.lastSeq)}_${parts.count}_${parts.md5}.ndjson`;
+  return [parts.project, parts.logstore, parts.region, file].join('/');
 }
 
 /** Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). */
@@ -74,7 +77,8 @@ export async function prepareSlsBatch(content: BatchContent): Promise<PreparedBa
     project: destination.project,
     logstore: destination.logstore,
     region: content.region,
-    bucketStart: content.bucketStart,
+    firstSeq: content.firstSeq,
+    lastSeq: content.lastSeq,
     count: content.events.length,
     md5: createHash('md5').update(body).digest('hex'),
   });
