@@ -78,8 +78,8 @@ describe(`two engine processes on one ${TEST_DB} database`, () => {
   it('never deliver the same batch twice', async () => {
     // Two accounts' jobs, so both engines have work at the same time and rotate between them.
     const otherKey = await t.newKey({ newAccount: true });
-    const other = await jobWith('other-job', 1500, otherKey);
-    const { JobId, events } = await jobWith('shared-job', 1500);
+    const other = await jobWith('other-job', 800, otherKey);
+    const { JobId, events } = await jobWith('shared-job', 800);
     const dir = path.dirname(t.services.config.databasePath);
     const logs = [path.join(dir, 'engine-a.log'), path.join(dir, 'engine-b.log')];
     const results = await Promise.all(logs.map((log) => runEngine(t, log)));
