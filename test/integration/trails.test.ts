@@ -131,7 +131,11 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
         ...settings,
         HomeRegion: 'cn-hangzhou',
       });
-      const [trail] = trailList(await call(variant, t, k, 'DescribeTrails', {}));
+      // An organization trail is listed only when asked for (or named).
+      expect(trailList(await call(variant, t, k, 'DescribeTrails', {}))).toEqual([]);
+      const [trail] = trailList(
+        await call(variant, t, k, 'DescribeTrails', { IncludeOrganizationTrail: true }),
+      );
       expect(Object.keys(trail ?? {}).sort()).toEqual(TRAIL_FIELDS);
       expect(trail).toEqual({
         ...settings,
@@ -140,7 +144,7 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
         IsOrganizationTrail: true,
         Status: 'Fresh',
         TrailArn: `acs:actiontrail:cn-hangzhou:${k.accountId}:trail/all-params_1`,
-        OssBucketLocation: '',
+        OssBucketLocation: 'oss-cn-hangzhou',
         CreateTime: expect.stringMatching(ISO_SECONDS),
         UpdateTime: expect.stringMatching(ISO_SECONDS),
         StartLoggingTime: '',
@@ -163,6 +167,41 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
       });
       const [trail] = trailList(await call(variant, t, k, 'DescribeTrails', {}));
       expect(trail).toMatchObject({ IsOrganizationTrail: false, EventRW: 'All' });
+    });
+
+    it('answers the service-linked role for SLS and MaxCompute roles left out, OSS as sent', async () => {
+      const k = await fresh();
+      const slr = `acs:ram::${k.accountId}:role/aliyunserviceroleforactiontrail`;
+      const created = await call(variant, t, k, 'CreateTrail', {
+        Name: 'role-default',
+        SlsProjectArn: sls(k),
+        OssBucketName: 'bucket-r',
+      });
+      const expected = { SlsWriteRoleArn: slr, MaxComputeWriteRoleArn: slr, OssWriteRoleArn: '' };
+      expect(created).toMatchObject(expected);
+      const [trail] = trailList(
+        await call(variant, t, k, 'DescribeTrails', { NameList: 'role-default' }),
+      );
+      expect(trail).toMatchObject({ ...expected, OssBucketLocation: 'oss-cn-hangzhou' });
+    });
+
+    it('a NameList read returns organization trails; an unfiltered list leaves them out', async () => {
+      const k = await fresh();
+      await call(variant, t, k, 'CreateTrail', {
+        Name: 'org-trail',
+        OssBucketName: 'bucket-o',
+        IsOrganizationTrail: true,
+      });
+      await call(variant, t, k, 'CreateTrail', { Name: 'own-trail', OssBucketName: 'bucket-o' });
+      const names = async (p: Record<string, unknown>) =>
+        trailList(await call(variant, t, k, 'DescribeTrails', p)).map((x) => x.Name);
+      expect(await names({})).toEqual(['own-trail']);
+      expect(await names({ IncludeOrganizationTrail: false })).toEqual(['own-trail']);
+      expect(await names({ IncludeOrganizationTrail: true })).toEqual(['org-trail', 'own-trail']);
+      expect(await names({ NameList: 'org-trail,own-trail' })).toEqual(['org-trail', 'own-trail']);
+      expect(await names({ NameList: 'org-trail', IncludeOrganizationTrail: false })).toEqual([
+        'org-trail',
+      ]);
     });
 
     it.each([

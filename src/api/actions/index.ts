@@ -1,14 +1,19 @@
 import type { ActionDefinition } from './action.js';
 import { createDeliveryHistoryJob } from './create-delivery-history-job.js';
 import { createTrailAction } from './create-trail.js';
+import { deleteDataEventSelector } from './delete-data-event-selector.js';
 import { deleteDeliveryHistoryJob } from './delete-delivery-history-job.js';
 import { deleteTrailAction } from './delete-trail.js';
 import { describeRegionsAction } from './describe-regions.js';
 import { describeTrailsAction } from './describe-trails.js';
+import { getDataEventSelector } from './get-data-event-selector.js';
 import { getDeliveryHistoryJob } from './get-delivery-history-job.js';
 import { getTrailStatusAction } from './get-trail-status.js';
+import { listDataEventSelectorsAction } from './list-data-event-selectors.js';
+import { listDataEventServicesAction } from './list-data-event-services.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
 import { lookupEvents } from './lookup-events.js';
+import { putDataEventSelector } from './put-data-event-selector.js';
 import { startLoggingAction } from './start-logging.js';
 import { stopLoggingAction } from './stop-logging.js';
 import { updateTrailAction } from './update-trail.js';
@@ -32,5 +37,11 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     describeRegionsAction,
     // Event history ([B2])
     lookupEvents,
+    // Data event selectors ([T])
+    putDataEventSelector,
+    getDataEventSelector,
+    deleteDataEventSelector,
+    listDataEventSelectorsAction,
+    listDataEventServicesAction,
   ].map((a) => [a.name, a]),
 );
