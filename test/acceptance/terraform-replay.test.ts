@@ -192,4 +192,80 @@ describe('Terraform replay against the real server', () => {
     expect(isNotFound(gone)).toBe(true);
     await deleteTrail(tf, 'tf-history-trail');
   });
+
+  it('alicloud_actiontrail_global_events_storage_region: resource and data source', async () => {
+    // Read (resource and data source): GET GetGlobalEventsStorageRegion, no parameters.
+    const read = async () =>
+      ok(await tf.get('GetGlobalEventsStorageRegion', {}), 'GetGlobalEventsStorageRegion')
+        .StorageRegion;
+    expect(await read()).toBe('cn-hangzhou');
+    // Create = Update: GET UpdateGlobalEventsStorageRegion with StorageRegion in the query.
+    tf.calls.length = 0;
+    ok(
+      await tf.get('UpdateGlobalEventsStorageRegion', { StorageRegion: 'cn-shanghai' }),
+      'UpdateGlobalEventsStorageRegion',
+    );
+    const state = await read();
+    expect(tf.calls).toEqual([
+      'GET UpdateGlobalEventsStorageRegion',
+      'GET GetGlobalEventsStorageRegion',
+    ]);
+    expect(state).toBe('cn-shanghai');
+    expect(await read()).toBe(state); // second plan: no change
+    // Delete is a no-op in the provider; the setting stays readable.
+    expect(await read()).toBe('cn-shanghai');
+  });
+
+  it('alicloud_actiontrail_advanced_query_template: apply, plan, update, destroy', async () => {
+    const config = {
+      template_sql: 'event.errorCode: *',
+      simple_query: true,
+      template_name: 'tf-tpl',
+    };
+    // Read: GetAdvancedQueryTemplate; an answer without SimpleQuery, or a 404, is "gone".
+    const read = async (id: string) => {
+      const r = await tf.post('GetAdvancedQueryTemplate', { TemplateId: id });
+      if (isNotFound(r)) return undefined;
+      const body = ok(r, 'GetAdvancedQueryTemplate');
+      if (body.SimpleQuery === undefined || body.SimpleQuery === null) return undefined;
+      expect(typeof body.SimpleQuery).toBe('boolean'); // d.Set on a TypeBool
+      return {
+        simple_query: body.SimpleQuery,
+        template_name: body.TemplateName,
+        template_sql: body.TemplateSql,
+      };
+    };
+    const created = ok(
+      await tf.post('CreateAdvancedQueryTemplate', {
+        TemplateSql: config.template_sql,
+        SimpleQuery: config.simple_query,
+        TemplateName: config.template_name,
+      }),
+      'CreateAdvancedQueryTemplate',
+    );
+    const id = String(created.TemplateId);
+    expect(id).toMatch(/^utpl-/);
+    expect(await read(id)).toEqual(config);
+    expect(await read(id)).toEqual(config); // second plan: no change
+
+    // Update: TemplateSql and SimpleQuery always, TemplateName only when it changed.
+    const next = { ...config, simple_query: false, template_sql: 'event.eventRW: Write' };
+    ok(
+      await tf.post('UpdateAdvancedQueryTemplate', {
+        TemplateId: id,
+        TemplateSql: next.template_sql,
+        SimpleQuery: next.simple_query,
+      }),
+      'UpdateAdvancedQueryTemplate',
+    );
+    expect(await read(id)).toEqual(next);
+
+    ok(
+      await tf.post('DeleteAdvancedQueryTemplate', { TemplateId: id }),
+      'DeleteAdvancedQueryTemplate',
+    );
+    expect(await read(id)).toBeUndefined();
+    // A second destroy: NotFoundError → success.
+    expect(isNotFound(await tf.post('DeleteAdvancedQueryTemplate', { TemplateId: id }))).toBe(true);
+  });
 });

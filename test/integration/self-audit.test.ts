@@ -109,20 +109,16 @@ describe('self-audit', () => {
     expect(badEvent).toMatchObject({ errorCode: 'InvalidParameter', eventRW: 'Read' });
     expect(String(badEvent.errorMessage)).toContain('PageSize');
 
-    const unsupported = await callExpectingError(
-      'openapi V3',
-      app,
-      app.key,
-      'DeleteAdvancedQueryTemplate',
-      { TemplateId: 't-1' },
-    );
+    const unsupported = await callExpectingError('openapi V3', app, app.key, 'DisableInsight', {
+      InsightType: 'IpInsight',
+    });
     expect(unsupported.code).toBe('UnsupportedOperation');
     const event = await recordOf(String(unsupported.data?.RequestId));
     expect(event).toMatchObject({
-      eventName: 'DeleteAdvancedQueryTemplate',
+      eventName: 'DisableInsight',
       eventRW: 'Write',
       errorCode: 'UnsupportedOperation',
-      requestParameters: { TemplateId: 't-1' },
+      requestParameters: { InsightType: 'IpInsight' },
     });
   });
 

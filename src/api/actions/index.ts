@@ -1,4 +1,11 @@
 import type { ActionDefinition } from './action.js';
+import {
+  createAdvancedQueryTemplate,
+  deleteAdvancedQueryTemplate,
+  describeAdvancedQueryTemplate,
+  getAdvancedQueryTemplate,
+  updateAdvancedQueryTemplate,
+} from './advanced-query-templates.js';
 import { createDeliveryHistoryJob } from './create-delivery-history-job.js';
 import { createTrailAction } from './create-trail.js';
 import { deleteDataEventSelector } from './delete-data-event-selector.js';
@@ -9,6 +16,10 @@ import { describeTrailsAction } from './describe-trails.js';
 import { getDataEventSelector } from './get-data-event-selector.js';
 import { getDeliveryHistoryJob } from './get-delivery-history-job.js';
 import { getTrailStatusAction } from './get-trail-status.js';
+import {
+  getGlobalEventsStorageRegion,
+  updateGlobalEventsStorageRegion,
+} from './global-events-storage-region.js';
 import { listDataEventSelectorsAction } from './list-data-event-selectors.js';
 import { listDataEventServicesAction } from './list-data-event-services.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
@@ -43,5 +54,13 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     deleteDataEventSelector,
     listDataEventSelectorsAction,
     listDataEventServicesAction,
+    // Global events storage region and advanced query templates ([T])
+    getGlobalEventsStorageRegion,
+    updateGlobalEventsStorageRegion,
+    createAdvancedQueryTemplate,
+    describeAdvancedQueryTemplate,
+    getAdvancedQueryTemplate,
+    updateAdvancedQueryTemplate,
+    deleteAdvancedQueryTemplate,
   ].map((a) => [a.name, a]),
 );
