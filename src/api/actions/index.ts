@@ -1,3 +1,10 @@
+import {
+  getAccessKeyLastUsedEvents,
+  getAccessKeyLastUsedInfo,
+  getAccessKeyLastUsedIps,
+  getAccessKeyLastUsedProducts,
+  getAccessKeyLastUsedResources,
+} from './access-key-last-used.js';
 import type { ActionDefinition } from './action.js';
 import {
   createAdvancedQueryTemplate,
@@ -62,5 +69,11 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     getAdvancedQueryTemplate,
     updateAdvancedQueryTemplate,
     deleteAdvancedQueryTemplate,
+    // AccessKey audit, from the event store ([T])
+    getAccessKeyLastUsedInfo,
+    getAccessKeyLastUsedProducts,
+    getAccessKeyLastUsedEvents,
+    getAccessKeyLastUsedIps,
+    getAccessKeyLastUsedResources,
   ].map((a) => [a.name, a]),
 );
