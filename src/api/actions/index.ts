@@ -35,6 +35,13 @@ import { putDataEventSelector } from './put-data-event-selector.js';
 import { startLoggingAction } from './start-logging.js';
 import { stopLoggingAction } from './stop-logging.js';
 import { updateTrailAction } from './update-trail.js';
+import {
+  describeResourceLifeCycleEvents,
+  describeTrailDeliveryMetricData,
+  describeUserAlertCount,
+  describeUserLogCount,
+  describeUserTrailCount,
+} from './usage-statistics.js';
 
 /** The registry: one file per Action, listed here (architecture lesson 3). */
 export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
@@ -75,5 +82,11 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     getAccessKeyLastUsedEvents,
     getAccessKeyLastUsedIps,
     getAccessKeyLastUsedResources,
+    // Counts and metrics ([T])
+    describeUserTrailCount,
+    describeUserLogCount,
+    describeUserAlertCount,
+    describeResourceLifeCycleEvents,
+    describeTrailDeliveryMetricData,
   ].map((a) => [a.name, a]),
 );
