@@ -140,6 +140,34 @@ describe('self-audit', () => {
     });
   });
 
+  it('records the Actions of issue 13 like every other, with their eventRW', async () => {
+    const k = await app.newKey({ newAccount: true });
+    const calls: Array<[string, Record<string, unknown>, 'Read' | 'Write']> = [
+      ['GetGlobalEventsStorageRegion', {}, 'Read'],
+      [
+        'CreateAdvancedQueryTemplate',
+        { TemplateSql: 'event.eventRW: Write', SimpleQuery: true },
+        'Write',
+      ],
+      ['GetAccessKeyLastUsedInfo', { AccessKey: 'LTAIaudited' }, 'Read'],
+      ['DescribeUserLogCount', {}, 'Read'],
+    ];
+    for (const [action, params, eventRW] of calls) {
+      const body = await call('openapi V3', app, k, action, params);
+      const record = await recordOf(String(body.RequestId), k);
+      expect(record).toMatchObject({ eventName: action, eventRW, serviceName: 'Actiontrail' });
+    }
+    const failed = await callExpectingError('openapi V3', app, k, 'PutDataEventSelector', {
+      TrailName: 'no-such-trail',
+      EventSelectors: '[{"ServiceName":"Oss"}]',
+    });
+    expect(await recordOf(String(failed.data?.RequestId), k)).toMatchObject({
+      eventName: 'PutDataEventSelector',
+      eventRW: 'Write',
+      errorCode: 'TrailNotFoundException',
+    });
+  });
+
   it('stores nothing for a request that fails authentication', async () => {
     const before = await storedCount();
     const forged: ClientKey = { accessKeyId: app.key.accessKeyId, accessKeySecret: 'wrong' };
