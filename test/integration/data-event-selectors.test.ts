@@ -76,6 +76,18 @@ describe.each(PAIR)('data event selectors via %s', (variant) => {
     ).toMatch(ISO_SECONDS);
   });
 
+  it('keeps the string byte for byte, whitespace and key order included', async () => {
+    const k = await fresh();
+    await trail(k, 'verbatim-trail');
+    const raw = '[\n  {"ServiceName": "Oss", "ReadWriteType": "Read"}\n]\n';
+    await call(variant, t, k, 'PutDataEventSelector', {
+      TrailName: 'verbatim-trail',
+      EventSelectors: raw,
+    });
+    const got = await call(variant, t, k, 'GetDataEventSelector', { TrailName: 'verbatim-trail' });
+    expect(got.DataEventSelectors).toBe(raw);
+  });
+
   it('an empty EventSelectors clears them, as DeleteDataEventSelector does', async () => {
     const k = await fresh();
     await trail(k, 'clear-selectors');

@@ -23,7 +23,7 @@ export const putDataEventSelector: ActionDefinition = {
     if (eventSelectors === undefined) readRequiredString(params, 'EventSelectors');
     const s = await putDataEventSelectors(selectorContext(ctx), {
       trailName,
-      eventSelectors: (eventSelectors ?? '').trim(),
+      eventSelectors: eventSelectors ?? '',
       isTrailAllRegion: readBoolean(params, 'IsTrailAllRegion', false),
       trailRegionIds: readOptionalString(params, 'TrailRegionIds'),
     });

@@ -34,7 +34,7 @@ export interface TrailSelectors {
 
 export interface PutSelectorsInput {
   trailName: string;
-  /** '' clears the selectors. */
+  /** Stored exactly as given (Terraform compares it byte for byte); blank clears them. */
   eventSelectors: string;
   isTrailAllRegion: boolean;
   trailRegionIds: string | undefined;
@@ -75,10 +75,11 @@ export async function putDataEventSelectors(
     input.trailRegionIds === undefined
       ? []
       : parseTrailRegionIds(input.trailRegionIds, ctx.regions);
-  if (input.eventSelectors !== '') parseEventSelectors(input.eventSelectors);
+  const clear = input.eventSelectors.trim() === '';
+  if (!clear) parseEventSelectors(input.eventSelectors);
   return ctx.db.transaction().execute(async (trx) => {
     const arn = await trailArnOf(trx, ctx.accountId, input.trailName);
-    if (input.eventSelectors === '') {
+    if (clear) {
       await deleteDataEventSelectors(trx, ctx.accountId, input.trailName);
       return toSelectors(arn, input.trailName);
     }
