@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inDataEventScope, selectorMatches } from './selector-match.js';
+import { dataEventFacts, inDataEventScope, selectorMatches } from './selector-match.js';
 import { parseEventSelectors } from './selector-rules.js';
 
 const set = (raw: string, regions: string[] = [], all = false) => ({
@@ -58,5 +58,33 @@ describe('selectorMatches', () => {
   it('treats a trailing * in a resource ARN as a prefix', () => {
     const put = { ...getObject, eventRW: 'Write' };
     expect(oss && selectorMatches(oss, put)).toBe(false);
+  });
+});
+
+describe('dataEventFacts', () => {
+  it('reads what the rule needs from a stored event, resource names included', () => {
+    const json = JSON.stringify({
+      eventCategory: 'Data',
+      serviceName: 'Oss',
+      eventName: 'GetObject',
+      eventRW: 'Read',
+      acsRegion: 'cn-hangzhou',
+      resourceName: 'bucket-a/photo.png;bucket-a',
+      referencedResources: { 'ACS::OSS::Object': ['bucket-a/other.png'] },
+    });
+    expect(dataEventFacts(json)).toEqual({
+      eventCategory: 'Data',
+      serviceName: 'Oss',
+      eventName: 'GetObject',
+      eventRW: 'Read',
+      acsRegion: 'cn-hangzhou',
+      resourceArns: ['bucket-a/photo.png', 'bucket-a', 'bucket-a/other.png'],
+    });
+    const s = set('[{"ServiceName":"Oss","ResourceArn":{"Equals":["bucket-a/*"]}}]');
+    expect(inDataEventScope(s, dataEventFacts(json))).toBe(true);
+  });
+
+  it('treats unreadable JSON as a non-Data event (never dropped by this rule)', () => {
+    expect(inDataEventScope(undefined, dataEventFacts('{'))).toBe(true);
   });
 });

@@ -64,3 +64,43 @@ export function inDataEventScope(
   }
   return set.selectors.some((s) => selectorMatches(s, e));
 }
+
+function strings(v: unknown, split: RegExp): string[] {
+  return typeof v === 'string'
+    ? v
+        .split(split)
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
+}
+
+/**
+ * The facts of a stored event's JSON the rule needs. Resource ARNs are taken from
+ * `resourceArn`, the `resourceName` list (`;`/`,`-separated, as the resource index reads it)
+ * and `referencedResources` values, so a selector may name either form.
+ */
+export function dataEventFacts(eventJson: string): DataEventFacts {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(eventJson) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const arns = [...strings(e.resourceArn, /[;,]/), ...strings(e.resourceName, /[;,]/)];
+  const referenced = e.referencedResources;
+  if (referenced && typeof referenced === 'object' && !Array.isArray(referenced)) {
+    for (const names of Object.values(referenced)) {
+      if (Array.isArray(names))
+        arns.push(...names.filter((n): n is string => typeof n === 'string'));
+    }
+  }
+  return {
+    eventCategory: text(e.eventCategory),
+    serviceName: text(e.serviceName),
+    eventName: text(e.eventName),
+    eventRW: text(e.eventRW),
+    acsRegion: text(e.acsRegion),
+    resourceArns: arns,
+  };
+}
