@@ -169,41 +169,6 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
       expect(trail).toMatchObject({ IsOrganizationTrail: false, EventRW: 'All' });
     });
 
-    it('answers the service-linked role for SLS and MaxCompute roles left out, OSS as sent', async () => {
-      const k = await fresh();
-      const slr = `acs:ram::${k.accountId}:role/aliyunserviceroleforactiontrail`;
-      const created = await call(variant, t, k, 'CreateTrail', {
-        Name: 'role-default',
-        SlsProjectArn: sls(k),
-        OssBucketName: 'bucket-r',
-      });
-      const expected = { SlsWriteRoleArn: slr, MaxComputeWriteRoleArn: slr, OssWriteRoleArn: '' };
-      expect(created).toMatchObject(expected);
-      const [trail] = trailList(
-        await call(variant, t, k, 'DescribeTrails', { NameList: 'role-default' }),
-      );
-      expect(trail).toMatchObject({ ...expected, OssBucketLocation: 'oss-cn-hangzhou' });
-    });
-
-    it('a NameList read returns organization trails; an unfiltered list leaves them out', async () => {
-      const k = await fresh();
-      await call(variant, t, k, 'CreateTrail', {
-        Name: 'org-trail',
-        OssBucketName: 'bucket-o',
-        IsOrganizationTrail: true,
-      });
-      await call(variant, t, k, 'CreateTrail', { Name: 'own-trail', OssBucketName: 'bucket-o' });
-      const names = async (p: Record<string, unknown>) =>
-        trailList(await call(variant, t, k, 'DescribeTrails', p)).map((x) => x.Name);
-      expect(await names({})).toEqual(['own-trail']);
-      expect(await names({ IncludeOrganizationTrail: false })).toEqual(['own-trail']);
-      expect(await names({ IncludeOrganizationTrail: true })).toEqual(['org-trail', 'own-trail']);
-      expect(await names({ NameList: 'org-trail,own-trail' })).toEqual(['org-trail', 'own-trail']);
-      expect(await names({ NameList: 'org-trail', IncludeOrganizationTrail: false })).toEqual([
-        'org-trail',
-      ]);
-    });
-
     it.each([
       [{ OssBucketName: 'bucket-a' }, 'MissingParameter', 400, '"Name"'],
       [
