@@ -189,6 +189,37 @@ export interface ServerSecretsTable {
   created_at: number;
 }
 
+/** PutDataEventSelector's settings of one trail (0006); no row = no selectors. */
+export interface DataEventSelectorsTable {
+  account_id: string;
+  trail_name: string;
+  /** The JSON-array string exactly as sent. */
+  event_selectors: string;
+  is_trail_all_region: number;
+  /** Comma-joined region ids as sent, '' when none. */
+  trail_region_ids: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** UpdateGlobalEventsStorageRegion (0006); no row = the home region. */
+export interface GlobalEventsStorageRegionsTable {
+  account_id: string;
+  storage_region: string;
+  updated_at: number;
+}
+
+/** An advanced query template (0006); `template_id` is `utpl-…`, unique server-wide. */
+export interface AdvancedQueryTemplatesTable {
+  template_id: string;
+  account_id: string;
+  template_name: string;
+  template_sql: string;
+  simple_query: number;
+  created_at: number;
+  updated_at: number;
+}
+
 /** View (0004): the safe horizon of decisions §3, one row. */
 export interface EventHorizonView {
   seq: number;
@@ -206,4 +237,7 @@ export interface Database {
   event_resources: EventResourcesTable;
   server_secrets: ServerSecretsTable;
   event_horizon: EventHorizonView;
+  data_event_selectors: DataEventSelectorsTable;
+  global_events_storage_regions: GlobalEventsStorageRegionsTable;
+  advanced_query_templates: AdvancedQueryTemplatesTable;
 }

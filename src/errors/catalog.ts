@@ -91,6 +91,12 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'The ClientToken was already used with different parameters.',
   },
+  // Advanced query templates (issue 13): no code is published; 404 so Terraform's
+  // alicloud_actiontrail_advanced_query_template reads an unknown id as gone.
+  AdvancedQueryTemplateNotFound: {
+    status: 404,
+    message: 'The specified advanced query template does not exist.',
+  },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
   InternalError: {
     status: 500,

@@ -109,20 +109,16 @@ describe('self-audit', () => {
     expect(badEvent).toMatchObject({ errorCode: 'InvalidParameter', eventRW: 'Read' });
     expect(String(badEvent.errorMessage)).toContain('PageSize');
 
-    const unsupported = await callExpectingError(
-      'openapi V3',
-      app,
-      app.key,
-      'DeleteAdvancedQueryTemplate',
-      { TemplateId: 't-1' },
-    );
+    const unsupported = await callExpectingError('openapi V3', app, app.key, 'DisableInsight', {
+      InsightType: 'IpInsight',
+    });
     expect(unsupported.code).toBe('UnsupportedOperation');
     const event = await recordOf(String(unsupported.data?.RequestId));
     expect(event).toMatchObject({
-      eventName: 'DeleteAdvancedQueryTemplate',
+      eventName: 'DisableInsight',
       eventRW: 'Write',
       errorCode: 'UnsupportedOperation',
-      requestParameters: { TemplateId: 't-1' },
+      requestParameters: { InsightType: 'IpInsight' },
     });
   });
 
@@ -141,6 +137,34 @@ describe('self-audit', () => {
     expect(event).toMatchObject({
       acsRegion: 'cn-shanghai',
       eventSource: 'actiontrail.cn-shanghai.aliyuncs.com',
+    });
+  });
+
+  it('records the Actions of issue 13 like every other, with their eventRW', async () => {
+    const k = await app.newKey({ newAccount: true });
+    const calls: Array<[string, Record<string, unknown>, 'Read' | 'Write']> = [
+      ['GetGlobalEventsStorageRegion', {}, 'Read'],
+      [
+        'CreateAdvancedQueryTemplate',
+        { TemplateSql: 'event.eventRW: Write', SimpleQuery: true },
+        'Write',
+      ],
+      ['GetAccessKeyLastUsedInfo', { AccessKey: 'LTAIaudited' }, 'Read'],
+      ['DescribeUserLogCount', {}, 'Read'],
+    ];
+    for (const [action, params, eventRW] of calls) {
+      const body = await call('openapi V3', app, k, action, params);
+      const record = await recordOf(String(body.RequestId), k);
+      expect(record).toMatchObject({ eventName: action, eventRW, serviceName: 'Actiontrail' });
+    }
+    const failed = await callExpectingError('openapi V3', app, k, 'PutDataEventSelector', {
+      TrailName: 'no-such-trail',
+      EventSelectors: '[{"ServiceName":"Oss"}]',
+    });
+    expect(await recordOf(String(failed.data?.RequestId), k)).toMatchObject({
+      eventName: 'PutDataEventSelector',
+      eventRW: 'Write',
+      errorCode: 'TrailNotFoundException',
     });
   });
 

@@ -131,7 +131,11 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
         ...settings,
         HomeRegion: 'cn-hangzhou',
       });
-      const [trail] = trailList(await call(variant, t, k, 'DescribeTrails', {}));
+      // An organization trail is listed only when asked for (or named).
+      expect(trailList(await call(variant, t, k, 'DescribeTrails', {}))).toEqual([]);
+      const [trail] = trailList(
+        await call(variant, t, k, 'DescribeTrails', { IncludeOrganizationTrail: true }),
+      );
       expect(Object.keys(trail ?? {}).sort()).toEqual(TRAIL_FIELDS);
       expect(trail).toEqual({
         ...settings,
@@ -140,7 +144,7 @@ describe('trails through the official SDKs (in-process app, real SQLite)', () =>
         IsOrganizationTrail: true,
         Status: 'Fresh',
         TrailArn: `acs:actiontrail:cn-hangzhou:${k.accountId}:trail/all-params_1`,
-        OssBucketLocation: '',
+        OssBucketLocation: 'oss-cn-hangzhou',
         CreateTime: expect.stringMatching(ISO_SECONDS),
         UpdateTime: expect.stringMatching(ISO_SECONDS),
         StartLoggingTime: '',

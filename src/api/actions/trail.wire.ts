@@ -1,5 +1,10 @@
 import type { Trail } from '../../domain/trails/trail.js';
-import { deliveryStatus, trailArn } from '../../domain/trails/trail.js';
+import {
+  deliveryStatus,
+  ossBucketLocation,
+  serviceLinkedRoleArn,
+  trailArn,
+} from '../../domain/trails/trail.js';
 import { EVENT_RW_VALUES } from '../../domain/trails/trail-rules.js';
 import type { SettingsChanges, TrailContext } from '../../domain/trails/trails.js';
 import { formatIsoSeconds } from '../../lib/time.js';
@@ -77,17 +82,18 @@ export function trailSettingsToWire(t: Trail): Record<string, unknown> {
     OssKeyPrefix: text(t.ossKeyPrefix),
     OssWriteRoleArn: text(t.ossWriteRoleArn),
     SlsProjectArn: text(t.slsProjectArn),
-    SlsWriteRoleArn: text(t.slsWriteRoleArn),
+    SlsWriteRoleArn: t.slsWriteRoleArn ?? serviceLinkedRoleArn(t.accountId),
     MaxComputeProjectArn: text(t.maxComputeProjectArn),
-    MaxComputeWriteRoleArn: text(t.maxComputeWriteRoleArn),
+    MaxComputeWriteRoleArn: t.maxComputeWriteRoleArn ?? serviceLinkedRoleArn(t.accountId),
   };
 }
 
 /**
  * One `TrailList` entry of DescribeTrails. `Region` is the home region (listing is account-wide,
- * so there are no shadow copies); `OssBucketLocation` stays empty until the OSS sink ([D2]) can
- * look the bucket up; `OrganizationId` is left out, as for every single-account trail, because
- * opentrail has no resource directory.
+ * so there are no shadow copies); `OssBucketLocation` is `oss-<home region>` until the OSS sink
+ * ([D2]) can look the bucket up; `OrganizationId` is left out, as for every single-account
+ * trail, because opentrail has no resource directory. A write role the caller left out is
+ * answered as the service-linked role (SLS, MaxCompute) or `""` (OSS), see serviceLinkedRoleArn.
  */
 export function trailToWire(t: Trail): Record<string, unknown> {
   return {
@@ -100,13 +106,13 @@ export function trailToWire(t: Trail): Record<string, unknown> {
     EventRW: t.eventRW,
     IsOrganizationTrail: t.isOrganizationTrail,
     OssBucketName: text(t.ossBucketName),
-    OssBucketLocation: '',
+    OssBucketLocation: ossBucketLocation(t),
     OssKeyPrefix: text(t.ossKeyPrefix),
     OssWriteRoleArn: text(t.ossWriteRoleArn),
     SlsProjectArn: text(t.slsProjectArn),
-    SlsWriteRoleArn: text(t.slsWriteRoleArn),
+    SlsWriteRoleArn: t.slsWriteRoleArn ?? serviceLinkedRoleArn(t.accountId),
     MaxComputeProjectArn: text(t.maxComputeProjectArn),
-    MaxComputeWriteRoleArn: text(t.maxComputeWriteRoleArn),
+    MaxComputeWriteRoleArn: t.maxComputeWriteRoleArn ?? serviceLinkedRoleArn(t.accountId),
     CreateTime: time(t.createdAt),
     UpdateTime: time(t.updatedAt),
     StartLoggingTime: time(t.startLoggingAt),

@@ -5,6 +5,7 @@ import * as m0002 from './0002-trails.js';
 import * as m0003 from './0003-events.js';
 import * as m0004 from './0004-event-horizon.js';
 import * as m0005 from './0005-event-partitions.js';
+import * as m0006 from './0006-trail-settings.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -20,4 +21,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0003-events', m0003],
   ['0004-event-horizon', m0004],
   ['0005-event-partitions', m0005],
+  ['0006-trail-settings', m0006],
 ];

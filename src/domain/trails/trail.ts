@@ -35,6 +35,21 @@ export function trailArn(t: Pick<Trail, 'homeRegion' | 'accountId' | 'name'>): s
   return `acs:actiontrail:${t.homeRegion}:${t.accountId}:trail/${t.name}`;
 }
 
+/**
+ * ActionTrail's service-linked role, which it uses (and reports) for SLS and MaxCompute delivery
+ * when the caller names no role. Terraform reads `sls_write_role_arn` and
+ * `max_compute_write_role_arn` as computed, so answering it never shows a diff; OssWriteRoleArn
+ * is not computed there, so it is answered as sent (issue 13).
+ */
+export function serviceLinkedRoleArn(accountId: string): string {
+  return `acs:ram::${accountId}:role/aliyunserviceroleforactiontrail`;
+}
+
+/** `oss-<region>`, the documented OssBucketLocation form; the bucket's home region is assumed. */
+export function ossBucketLocation(t: Pick<Trail, 'ossBucketName' | 'homeRegion'>): string {
+  return t.ossBucketName ? `oss-${t.homeRegion}` : '';
+}
+
 function nullableNumber(v: number | null): number | null {
   return v === null ? null : Number(v);
 }

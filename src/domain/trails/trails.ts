@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { lockAccountForWrite } from '../../db/repositories/accounts.repository.js';
+import { deleteDataEventSelectors } from '../../db/repositories/data-event-selectors.repository.js';
 import { safeHorizon } from '../../db/repositories/events.repository.js';
 import {
   countTrails,
@@ -241,6 +242,8 @@ export async function deleteTrailIn(
   // CreateDeliveryHistoryJob takes it too: a job is never created for a trail being deleted.
   await lockAccountForWrite(trx, accountId);
   if (!(await deleteTrailRow(trx, accountId, name))) throw notFound();
+  // A trail created later under the same name starts without selectors.
+  await deleteDataEventSelectors(trx, accountId, name);
   await stopJobsOfDeletedTrail(trx, accountId, name, now);
 }
 

@@ -1,0 +1,94 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * Per-AccessKey aggregations for the GetAccessKeyLastUsed* Actions. Every query names the
+ * account, the key and the retained day range: the range lets PostgreSQL prune day partitions,
+ * the (account, key, service, time) index (0006, `events_access_key_usage`) serves the rest.
+ */
+export interface KeyScope {
+  accountId: string;
+  accessKeyId: string;
+  firstDay: number;
+  lastDay: number;
+}
+
+export interface LastUse {
+  key: string;
+  usedAt: number;
+}
+
+/** Grouping the usage by one column of the key's events. */
+export type UsageColumn = 'service_name' | 'event_name' | 'source_ip';
+
+function keyEvents(db: Kysely<Database>, s: KeyScope) {
+  return db
+    .selectFrom('events')
+    .where('account_id', '=', s.accountId)
+    .where('access_key_id', '=', s.accessKeyId)
+    .where('event_day', '>=', s.firstDay)
+    .where('event_day', '<=', s.lastDay);
+}
+
+/** The last use per value of `column`, newest first (values are few: services, names, IPs). */
+export async function lastUsePer(
+  db: Kysely<Database>,
+  s: KeyScope,
+  column: UsageColumn,
+  serviceName?: string,
+): Promise<LastUse[]> {
+  let q = keyEvents(db, s).where(column, 'is not', null);
+  if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);
+  const rows = await q
+    .select([sql<string>`${sql.ref(column)}`.as('k'), sql<number>`max(event_time)`.as('t')])
+    .groupBy(column)
+    .execute();
+  return rows
+    .map((r) => ({ key: String(r.k), usedAt: Number(r.t) }))
+    .sort((a, b) => b.usedAt - a.usedAt || (a.key < b.key ? -1 : 1));
+}
+
+/** The last use per (resource type, resource name) within one service. */
+export async function lastUsePerResource(
+  db: Kysely<Database>,
+  s: KeyScope,
+  serviceName: string,
+): Promise<Array<LastUse & { type: string; name: string }>> {
+  const seqs = keyEvents(db, s).where('service_name', '=', serviceName).select('seq');
+  const rows = await db
+    .selectFrom('event_resources')
+    .where('account_id', '=', s.accountId)
+    .where('event_day', '>=', s.firstDay)
+    .where('event_day', '<=', s.lastDay)
+    .where('seq', 'in', seqs)
+    .where('resource_name', '!=', '')
+    .select(['resource_type', 'resource_name', sql<number>`max(event_time)`.as('t')])
+    .groupBy(['resource_type', 'resource_name'])
+    .execute();
+  return rows
+    .map((r) => ({
+      type: r.resource_type,
+      name: r.resource_name,
+      key: `${r.resource_type}\u0000${r.resource_name}`,
+      usedAt: Number(r.t),
+    }))
+    .sort((a, b) => b.usedAt - a.usedAt || (a.key < b.key ? -1 : 1));
+}
+
+/**
+ * The JSON of the key's latest event at `usedAt` (optionally with `column` = `value`), the
+ * `Detail` of an answer row.
+ */
+export async function eventAt(
+  db: Kysely<Database>,
+  s: KeyScope,
+  usedAt: number,
+  where: { column: UsageColumn; value: string } | undefined,
+  serviceName?: string,
+): Promise<string | undefined> {
+  let q = keyEvents(db, s).where('event_time', '=', usedAt);
+  if (where) q = q.where(where.column, '=', where.value);
+  if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);
+  const row = await q.select('event_json').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row?.event_json;
+}
