@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrations/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { runDoctor } from '../domain/operations/doctor.js';
 import { systemClock } from '../lib/clock.js';
-import { createSink } from '../sinks/create-sink.js';
+import { createSink, sinkOptionsFromConfig } from '../sinks/create-sink.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
 interface JsonOption extends CommonOptions {
@@ -41,7 +41,7 @@ export function registerOperationsCommands(program: Command): void {
       const config = configFromOptions(opts);
       const results = await runDoctor({
         open: () => openDatabase(config, { migrate: false }),
-        sink: createSink({ root: config.deliveryRoot }),
+        sink: createSink(sinkOptionsFromConfig(config)),
         now: () => systemClock.now(),
         leaseMs: config.delivery.leaseSeconds * 1000,
       });
