@@ -122,6 +122,8 @@ export async function startDevSls(options: DevSlsOptions): Promise<DevSls> {
       throw new DroppedError();
     }
   });
+  // Longer than clients keep idle connections, so a reused connection is not closed under them.
+  server.keepAliveTimeout = 65_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
