@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevSls, startDevSls } from '../../dev/sls/dev-sls-server.js';
 import type { BatchContent } from '../sink.js';
-import { createSlsSink, type SlsSinkOptions } from './sls.sink.js';
+import { checkSlsProject, createSlsSink, type SlsSinkOptions } from './sls.sink.js';
 import { getLogs } from './sls-api.js';
 import { SlsClient } from './sls-client.js';
 
@@ -160,5 +160,25 @@ describe('SLS sink: deliver to dev sls', () => {
       details: { code: 'Aborted', retryable: true },
     });
     await s.close();
+  });
+});
+
+describe('checkSlsProject (doctor)', () => {
+  const options = (secret: string): SlsSinkOptions => ({
+    endpoint: dev.url,
+    accessKeyId: KEYS.accessKeyId,
+    accessKeySecret: secret,
+    compression: 'lz4',
+    logTime: 'event',
+    logstoreTtlDays: 3650,
+  });
+
+  it('reports accepted credentials, and the SLS code for rejected ones', async () => {
+    await expect(
+      checkSlsProject(options(KEYS.accessKeySecret), 'audit-project', 'cn-hangzhou'),
+    ).resolves.toBe(`project audit-project (cn-hangzhou) at ${dev.url}: credentials accepted`);
+    await expect(
+      checkSlsProject(options('wrong'), 'audit-project', 'cn-hangzhou'),
+    ).rejects.toMatchObject({ details: { code: 'SignatureNotMatch', retryable: false } });
   });
 });

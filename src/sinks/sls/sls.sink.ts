@@ -9,7 +9,7 @@ import {
   SinkError,
 } from '../sink.js';
 import { LogstoreSetup } from './logstore-setup.js';
-import { putLogs } from './sls-api.js';
+import { getProject, putLogs } from './sls-api.js';
 import { SlsClient, type SlsCredentials } from './sls-client.js';
 import { compress, type SlsCompression } from './sls-compression.js';
 import { encodeEvents, eventTimes, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from './sls-log-group.js';
@@ -149,4 +149,29 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
       clients.clear();
     },
   };
+}
+
+/**
+ * `opentrail doctor`: a signed GetProject of `project` through the endpoint the sink would use,
+ * proving the endpoint answers and accepts the credentials. Throws the SinkError SLS caused.
+ */
+export async function checkSlsProject(
+  options: SlsSinkOptions,
+  project: string,
+  region: string,
+): Promise<string> {
+  const endpoint = options.endpoint ?? defaultSlsEndpoint(region);
+  const client = new SlsClient({
+    endpoint,
+    accessKeyId: options.accessKeyId,
+    accessKeySecret: options.accessKeySecret,
+    securityToken: options.securityToken,
+    timeoutMs: options.timeoutMs ?? 10_000,
+  });
+  try {
+    await getProject(client, project);
+    return `project ${project} (${region}) at ${endpoint}: credentials accepted`;
+  } finally {
+    client.close();
+  }
 }
