@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { isIP } from 'node:net';
+import { type AddressInfo, isIP, type Socket } from 'node:net';
 import { checkRequest } from './dev-sls-auth.js';
 import { type FaultOptions, FaultPlan } from './dev-sls-faults.js';
 import { handleLogstoreCall, SlsAnswer, type SlsCall } from './dev-sls-routes.js';
@@ -49,7 +49,7 @@ export async function startDevSls(options: DevSlsOptions): Promise<DevSls> {
   const secrets = new Map([[options.accessKeyId, options.accessKeySecret]]);
   const now = options.now ?? Date.now;
   const projects = options.projects ? new Set(options.projects) : undefined;
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -133,7 +133,7 @@ export async function startDevSls(options: DevSlsOptions): Promise<DevSls> {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  const address = server.address() as import('node:net').AddressInfo;
+  const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,

@@ -159,6 +159,7 @@ describe('SLS sink: deliver to dev sls', () => {
     await expect(s.deliver(batch, controller.signal)).rejects.toMatchObject({
       details: { code: 'Aborted', retryable: true },
     });
+    expect(await allLogs('actiontrail_abort')).toEqual([]);
     await s.close();
   });
 });
