@@ -10,10 +10,12 @@ interface DevSlsOptions {
   dataDir: string;
   accessKeyId?: string;
   accessKeySecret?: string;
+  securityToken?: string;
   projects?: string;
   fault?: DevSlsFault;
   faultCount?: string;
   slowMs?: string;
+  maxLogAgeDays?: string;
 }
 
 function integer(value: string): string {
@@ -37,6 +39,10 @@ export function registerDevCommands(program: Command): void {
     .option('-d, --data-dir <dir>', 'where logstores and logs are kept', './dev-sls')
     .option('--access-key-id <id>', 'accepted AccessKeyId (default $OPENTRAIL_SLS_ACCESS_KEY_ID)')
     .option('--access-key-secret <secret>', 'its secret (default $OPENTRAIL_SLS_ACCESS_KEY_SECRET)')
+    .option(
+      '--security-token <token>',
+      'require this STS token (default $OPENTRAIL_SLS_SECURITY_TOKEN, none)',
+    )
     .option('--projects <list>', 'comma-separated projects that exist (default: any project)')
     .option(
       '--fault <kind>',
@@ -50,6 +56,11 @@ export function registerDevCommands(program: Command): void {
     )
     .option('--fault-count <n>', 'fail only the first n PutLogs requests (default: all)', integer)
     .option('--slow-ms <ms>', 'how late --fault slow answers (default 30000)', integer)
+    .option(
+      '--max-log-age-days <days>',
+      'refuse logs older than this (400 InvalidTimestamp), as short-TTL projects do',
+      integer,
+    )
     .action(async (opts: DevSlsOptions) => {
       const accessKeyId = opts.accessKeyId ?? process.env.OPENTRAIL_SLS_ACCESS_KEY_ID;
       const accessKeySecret = opts.accessKeySecret ?? process.env.OPENTRAIL_SLS_ACCESS_KEY_SECRET;
@@ -66,10 +77,12 @@ export function registerDevCommands(program: Command): void {
         port: Number(opts.port),
         accessKeyId,
         accessKeySecret,
+        securityToken: opts.securityToken ?? process.env.OPENTRAIL_SLS_SECURITY_TOKEN,
         projects: opts.projects
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+        maxLogAgeDays: opts.maxLogAgeDays === undefined ? undefined : Number(opts.maxLogAgeDays),
         faults: {
           fault: opts.fault,
           faultCount: opts.faultCount === undefined ? undefined : Number(opts.faultCount),

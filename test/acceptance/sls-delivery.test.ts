@@ -76,13 +76,15 @@ const FAULTS = ['5xx', 'quota', 'slow', 'drop'] as const;
 beforeAll(async () => {
   const started = await Promise.all([
     startDevSlsProcess(['--projects', 'audit']),
+    startDevSlsProcess(['--max-log-age-days', '30']),
     ...FAULTS.map((f) =>
       startDevSlsProcess(['--fault', f, '--fault-count', '1', '--slow-ms', '600000']),
     ),
   ]);
   servers.plain = started[0] as DevSlsProcess;
+  servers.strict = started[1] as DevSlsProcess;
   FAULTS.forEach((f, i) => {
-    servers[f] = started[i + 1] as DevSlsProcess;
+    servers[f] = started[i + 2] as DevSlsProcess;
   });
 });
 afterAll(async () => {
@@ -143,6 +145,19 @@ describe('SLS sink → opentrail dev sls (separate process)', () => {
       }),
     );
     expect(e.details).toMatchObject({ code: 'SignatureNotMatch', retryable: false });
+  });
+
+  it('old logs refused with InvalidTimestamp fail fast; logTime delivery gets them in', async () => {
+    const server = servers.strict as DevSlsProcess;
+    const e = await failure(deliver(server, batch('actiontrail_old')));
+    expect(e.details).toMatchObject({ code: 'InvalidTimestamp', retryable: false });
+    const before = Math.floor(Date.now() / 1000);
+    await deliver(server, batch('actiontrail_old'), { logTime: 'delivery' });
+    const client = new SlsClient({ endpoint: server.url, ...KEYS });
+    const logs = await getLogs(client, 'audit', 'actiontrail_old', { from: 0, to: 2 ** 31 });
+    client.close();
+    expect(logs.map((l) => l.event)).toEqual(EVENTS);
+    for (const l of logs) expect(Number(l.__time__)).toBeGreaterThanOrEqual(before);
   });
 
   it('a missing project fails fast with ProjectNotExist', async () => {

@@ -37,6 +37,7 @@ export interface RouteDeps {
   store: DevSlsStore;
   faults: FaultPlan;
   now: () => number;
+  maxLogAgeDays?: number | undefined;
   hold(ms: number): Promise<void>;
   drop(): never;
 }
@@ -151,6 +152,17 @@ async function putLogs(call: SlsCall, logstore: string, deps: RouteDeps): Promis
   }
   if (group.logs.length > SLS_MAX_LOGS) {
     return SlsAnswer.error(400, 'PostBodyTooLarge', `${group.logs.length} logs exceed 4096`);
+  }
+  if (deps.maxLogAgeDays !== undefined) {
+    const oldest = Math.floor(deps.now() / 1000) - deps.maxLogAgeDays * 86_400;
+    const stale = group.logs.find((log) => log.time < oldest);
+    if (stale) {
+      return SlsAnswer.error(
+        400,
+        'InvalidTimestamp',
+        `log time ${stale.time} is older than ${deps.maxLogAgeDays} days`,
+      );
+    }
   }
   const logs: StoredLog[] = group.logs.map((log) => {
     const stored: StoredLog = {

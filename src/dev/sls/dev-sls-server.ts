@@ -20,9 +20,16 @@ export interface DevSlsOptions {
   port?: number;
   accessKeyId: string;
   accessKeySecret: string;
+  /** When set, the key pair is temporary: every request must carry this `x-acs-security-token`. */
+  securityToken?: string | undefined;
   /** When given, only these projects exist (others answer 404 ProjectNotExist); else any does. */
   projects?: readonly string[] | undefined;
   faults?: FaultOptions;
+  /**
+   * When set, PutLogs refuses (400 `InvalidTimestamp`) a request holding a log older than this
+   * many days, as older SLS deployments and short-TTL projects do; for trying `logTime: delivery`.
+   */
+  maxLogAgeDays?: number | undefined;
   now?: () => number;
 }
 
@@ -90,6 +97,12 @@ export async function startDevSls(options: DevSlsOptions): Promise<DevSls> {
         now(),
       );
       if (failure) return SlsAnswer.error(failure.status, failure.code, failure.message);
+      if (
+        options.securityToken !== undefined &&
+        req.headers['x-acs-security-token'] !== options.securityToken
+      ) {
+        return SlsAnswer.error(401, 'Unauthorized', 'the security token is missing or invalid');
+      }
       const fallback = req.headers['x-opentrail-project'];
       const project = projectOf(req.headers.host, Array.isArray(fallback) ? fallback[0] : fallback);
       if (!project || !PROJECT_NAME.test(project) || (projects && !projects.has(project))) {
@@ -107,7 +120,14 @@ export async function startDevSls(options: DevSlsOptions): Promise<DevSls> {
         body,
         project,
       };
-      return handleLogstoreCall(call, { store, faults, now, hold: (ms) => slow(ms), drop });
+      return handleLogstoreCall(call, {
+        store,
+        faults,
+        now,
+        maxLogAgeDays: options.maxLogAgeDays,
+        hold: (ms) => slow(ms),
+        drop,
+      });
     }
 
     function slow(ms: number): Promise<void> {

@@ -151,6 +151,26 @@ describe('SLS sink: deliver to dev sls', () => {
     await s.close();
   });
 
+  it('signs and sends the STS token with temporary credentials', async () => {
+    const sts = await startDevSls({
+      dataDir: mkdtempSync(path.join(tmpdir(), 'dev-sls-')),
+      ...KEYS,
+      securityToken: 'CAIS-token',
+    });
+    try {
+      const without = sink({ endpoint: sts.url });
+      await expect(without.deliver(await without.prepare(content([E1])))).rejects.toMatchObject({
+        details: { code: 'Unauthorized', retryable: false },
+      });
+      await without.close();
+      const s = sink({ endpoint: sts.url, securityToken: 'CAIS-token' });
+      await expect(s.deliver(await s.prepare(content([E1])))).resolves.toMatchObject({ count: 1 });
+      await s.close();
+    } finally {
+      await sts.close();
+    }
+  });
+
   it('an aborted delivery fails retryably and writes nothing', async () => {
     const s = sink();
     const batch = await s.prepare(content([E1], 'actiontrail_abort'));
