@@ -108,7 +108,7 @@ export class SlsClient {
     );
   }
 
-  /** GETs and parses a JSON answer (an empty body is `undefined`, as SLS sends for some calls). */
+  /** Sends and parses a JSON answer (an empty body is `undefined`, as SLS sends for some calls). */
   async requestJson<T>(req: SlsRequest): Promise<T | undefined> {
     const res = await this.request(req);
     return res.body.length === 0 ? undefined : (JSON.parse(res.body.toString('utf8')) as T);
