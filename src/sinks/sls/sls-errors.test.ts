@@ -13,7 +13,6 @@ describe('SLS answers as SinkErrors', () => {
     [401, 'SignatureNotMatch'],
     [401, 'Unauthorized'],
     [404, 'ProjectNotExist'],
-    [400, 'InvalidTimestamp'],
     [400, 'RequestTimeExpired'],
     [400, 'PostBodyTooLarge'],
     [403, 'Unauthorized'],
@@ -22,6 +21,14 @@ describe('SLS answers as SinkErrors', () => {
     expect(e.details).toMatchObject({ code, retryable: false });
     expect(e.message).toBe(`the ${code} message`);
     expect(e.details.retryAfterMs).toBeUndefined();
+  });
+
+  it('InvalidTimestamp fails fast and hints at logTime delivery', () => {
+    const e = answer(400, 'InvalidTimestamp', 'log time is out of range');
+    expect(e.details).toMatchObject({ code: 'InvalidTimestamp', retryable: false });
+    expect(e.message).toBe(
+      'log time is out of range (hint: set delivery.sls.logTime / OPENTRAIL_SLS_LOG_TIME to "delivery")',
+    );
   });
 
   it.each([

@@ -73,8 +73,13 @@ export interface SlsResponseInfo {
 export function responseError(res: SlsResponseInfo, now: number): SinkError {
   const parsed = readErrorBody(res.body);
   const code = parsed.code ?? (res.status >= 500 ? 'InternalServerError' : `HTTP${res.status}`);
-  const message =
+  const slsMessage =
     parsed.message ?? (res.body.trim().slice(0, 200) || `SLS answered HTTP ${res.status}`);
+  // decisions §6: the job's error should say how to get old events past SLS's time window.
+  const message =
+    code === 'InvalidTimestamp'
+      ? `${slsMessage} (hint: set delivery.sls.logTime / OPENTRAIL_SLS_LOG_TIME to "delivery")`
+      : slsMessage;
   const retryable =
     res.status >= 500 ||
     res.status === 429 ||
