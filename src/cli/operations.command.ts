@@ -4,7 +4,8 @@ import { migrateToLatest } from '../db/migrations/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { runDoctor } from '../domain/operations/doctor.js';
 import { systemClock } from '../lib/clock.js';
-import { createSink } from '../sinks/create-sink.js';
+import { createSink, sinkOptionsFromConfig } from '../sinks/create-sink.js';
+import { checkSlsProject } from '../sinks/sls/sls.sink.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
 interface JsonOption extends CommonOptions {
@@ -34,14 +35,22 @@ export function registerOperationsCommands(program: Command): void {
 
   addCommonOptions(program.command('doctor'))
     .description(
-      'check the database, its schema, the clock and the delivery root; exit 1 on a failure',
+      'check the database, its schema, the clock, the delivery root and, when configured, SLS access; exit 1 on a failure',
     )
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
       const config = configFromOptions(opts);
+      const sinkOptions = sinkOptionsFromConfig(config);
+      const sls = sinkOptions.sls;
       const results = await runDoctor({
         open: () => openDatabase(config, { migrate: false }),
-        sink: createSink({ root: config.deliveryRoot }),
+        sink: createSink(sinkOptions),
+        ...(sls
+          ? {
+              checkSlsProject: (project: string, region: string) =>
+                checkSlsProject(sls, project, region),
+            }
+          : {}),
         now: () => systemClock.now(),
         leaseMs: config.delivery.leaseSeconds * 1000,
       });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDevCommands } from './dev-sls.command.js';
 import { registerImportCommand } from './import.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerOperationsCommands } from './operations.command.js';
@@ -14,6 +15,7 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
   registerImportCommand(program);
   registerSeedCommand(program);
   registerOperationsCommands(program);
+  registerDevCommands(program);
   await program.parseAsync(argv);
   return undefined;
 }

@@ -90,6 +90,33 @@ export const configSchema = z
         historyToOss: z
           .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
           .default(false),
+        /**
+         * Alibaba Cloud Log Service. With the key pair set, SLS destinations are written there
+         * (PutLogs); without it, the file sink writes the SLS layout instead (decisions §6).
+         */
+        sls: z
+          .object({
+            /** Any http(s) URL; unset, `https://<SlsProjectArn region>.log.aliyuncs.com`. */
+            endpoint: z
+              .string()
+              .regex(/^https?:\/\/[^/\s]+\/?$/, 'must be an http(s) URL without a path')
+              .optional(),
+            accessKeyId: z.string().min(1).max(128).optional(),
+            /** Never logged (observability/logger.ts redacts it). */
+            accessKeySecret: z.string().min(1).max(256).optional(),
+            /** STS token when the key pair is temporary (an assumed SlsWriteRole). */
+            securityToken: z.string().min(1).optional(),
+            compression: z.enum(['lz4', 'deflate', 'none']).default('lz4'),
+            /** Log.Time: the event's time, or the delivery time for projects whose TTL drops old logs. */
+            logTime: z.enum(['event', 'delivery']).default('event'),
+            /** TTL of the logstores opentrail creates; 3650 is SLS's "permanent", as ActionTrail's. */
+            logstoreTtlDays: z.coerce.number().int().min(1).max(3650).default(3650),
+          })
+          .prefault({})
+          .refine((s) => (s.accessKeyId === undefined) === (s.accessKeySecret === undefined), {
+            message:
+              'accessKeyId and accessKeySecret must be given together (OPENTRAIL_SLS_ACCESS_KEY_ID / OPENTRAIL_SLS_ACCESS_KEY_SECRET)',
+          }),
       })
       .prefault({}),
     /** Test hooks; never set in production. */

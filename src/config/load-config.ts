@@ -24,6 +24,13 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_DELIVERY_ROOT', ['delivery', 'root'], 'string'],
   ['OPENTRAIL_DELIVERY_WORKERS', ['delivery', 'workers'], 'string'],
   ['OPENTRAIL_DELIVERY_HISTORY_TO_OSS', ['delivery', 'historyToOss'], 'string'],
+  ['OPENTRAIL_SLS_ENDPOINT', ['delivery', 'sls', 'endpoint'], 'string'],
+  ['OPENTRAIL_SLS_ACCESS_KEY_ID', ['delivery', 'sls', 'accessKeyId'], 'string'],
+  ['OPENTRAIL_SLS_ACCESS_KEY_SECRET', ['delivery', 'sls', 'accessKeySecret'], 'string'],
+  ['OPENTRAIL_SLS_SECURITY_TOKEN', ['delivery', 'sls', 'securityToken'], 'string'],
+  ['OPENTRAIL_SLS_COMPRESSION', ['delivery', 'sls', 'compression'], 'string'],
+  ['OPENTRAIL_SLS_LOG_TIME', ['delivery', 'sls', 'logTime'], 'string'],
+  ['OPENTRAIL_SLS_LOGSTORE_TTL_DAYS', ['delivery', 'sls', 'logstoreTtlDays'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../observability/logger.js';
-import { createSink } from '../sinks/create-sink.js';
+import { createSink, sinkOptionsFromConfig } from '../sinks/create-sink.js';
 import { crashPointsFrom } from './crash-points.js';
 import { DeliveryEngine } from './engine/delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS } from './engine/engine-options.js';
@@ -16,7 +16,7 @@ export function createDeliveryEngine(deps: {
   logger: Logger;
 }): DeliveryEngine {
   const { config, handle } = deps;
-  const sink = createSink({ root: config.deliveryRoot });
+  const sink = createSink(sinkOptionsFromConfig(config));
   return new DeliveryEngine({
     db: handle.db,
     capabilities: handle.dialect.capabilities,

@@ -16,6 +16,11 @@ export function createLogger(level: string): Logger {
         '*.accessKeySecret',
         'securityToken',
         '*.securityToken',
+        // the configuration's SLS keys (delivery.sls), should a config object ever be logged
+        '*.sls.accessKeySecret',
+        '*.sls.securityToken',
+        '*.*.sls.accessKeySecret',
+        '*.*.sls.securityToken',
         'headers.authorization',
         '*.headers.authorization',
         '*.headers["x-acs-security-token"]',

@@ -85,3 +85,15 @@ export async function deleteTrail(
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** The distinct SlsProjectArns of all trails of all accounts (`opentrail doctor`). */
+export async function listSlsProjectArns(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('trails')
+    .select('sls_project_arn')
+    .distinct()
+    .where('sls_project_arn', 'is not', null)
+    .orderBy('sls_project_arn')
+    .execute();
+  return rows.map((r) => r.sls_project_arn as string);
+}

@@ -9,6 +9,16 @@ export interface JobDestination {
 
 const SLS_ARN = /^acs:log:([a-z0-9-]+):(\d+):project\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])$/;
 
+/** Region, account and project of an `acs:log:<region>:<account>:project/<project>` ARN. */
+export function parseSlsProjectArn(
+  arn: string,
+): { region: string; accountId: string; project: string } | undefined {
+  const m = SLS_ARN.exec(arn);
+  return m
+    ? { region: m[1] as string, accountId: m[2] as string, project: m[3] as string }
+    : undefined;
+}
+
 /**
  * Where a trail's history goes (decisions §6): SLS when SlsProjectArn is set (logstore
  * `actiontrail_<trail>`), OSS when OssBucketName is set. MaxCompute is stored, never delivered.

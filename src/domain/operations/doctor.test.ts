@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
-import type { Sink } from '../../sinks/sink.js';
+import { insertAccount } from '../../db/repositories/accounts.repository.js';
+import { insertTrail } from '../../db/repositories/trails.repository.js';
+import { type Sink, SinkError } from '../../sinks/sink.js';
 import { runDoctor } from './doctor.js';
 
 const sink = (fail?: string): Sink => ({
@@ -56,6 +58,68 @@ describe('doctor', () => {
     expect(results).toEqual([
       { check: 'database', status: 'fail', detail: 'connect ECONNREFUSED 127.0.0.1:5432' },
       { check: 'delivery-root', status: 'fail', detail: 'EACCES: permission denied' },
+    ]);
+  });
+
+  it('checks SLS with one GetProject per project a trail delivers to, when SLS is configured', async () => {
+    const h = await openTestDatabase();
+    const account = '1968132276290000';
+    await insertAccount(h.db, { id: account, created_at: 1 });
+    const trails: Array<[string, string | null]> = [
+      ['trail-a', `acs:log:cn-hangzhou:${account}:project/audit`],
+      ['trail-b', `acs:log:cn-hangzhou:${account}:project/audit`],
+      ['trail-c', `acs:log:cn-beijing:${account}:project/locked`],
+      ['trail-d', null],
+    ];
+    for (const [name, arn] of trails) {
+      await insertTrail(h.db, {
+        account_id: account,
+        name,
+        home_region: 'cn-hangzhou',
+        trail_region: 'All',
+        event_rw: 'Write',
+        is_organization_trail: 0,
+        oss_bucket_name: arn ? null : 'bucket',
+        oss_key_prefix: null,
+        oss_write_role_arn: null,
+        sls_project_arn: arn,
+        sls_write_role_arn: null,
+        max_compute_project_arn: null,
+        max_compute_write_role_arn: null,
+        status: 'Fresh',
+        start_logging_at: null,
+        stop_logging_at: null,
+        live_start_seq: null,
+        created_at: 1,
+        updated_at: 1,
+      });
+    }
+    const asked: string[] = [];
+    const results = await runDoctor({
+      open: async () => h,
+      sink: sink(),
+      now: () => Date.now(),
+      leaseMs: 30_000,
+      checkSlsProject: async (project, region) => {
+        asked.push(`${region}/${project}`);
+        if (project === 'locked') {
+          throw new SinkError('the key may not read this project', {
+            code: 'Unauthorized',
+            retryable: false,
+          });
+        }
+        return `project ${project} (${region}): credentials accepted`;
+      },
+    });
+    expect(asked.sort()).toEqual(['cn-beijing/locked', 'cn-hangzhou/audit']);
+    // In SlsProjectArn order.
+    expect(results.filter((r) => r.check === 'sls')).toEqual([
+      {
+        check: 'sls',
+        status: 'fail',
+        detail: 'project locked (cn-beijing): Unauthorized: the key may not read this project',
+      },
+      { check: 'sls', status: 'ok', detail: 'project audit (cn-hangzhou): credentials accepted' },
     ]);
   });
 });

@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import { MIGRATIONS } from '../../db/migrations/index.js';
 import { migrationStatus } from '../../db/migrations/migrate.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
+import { listSlsProjectArns } from '../../db/repositories/trails.repository.js';
 import type { Sink } from '../../sinks/sink.js';
+import { parseSlsProjectArn } from '../delivery-jobs/job-scope.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
-  check: 'database' | 'schema' | 'clock' | 'delivery-root';
+  check: 'database' | 'schema' | 'clock' | 'delivery-root' | 'sls';
   status: CheckStatus;
   detail: string;
 }
@@ -21,6 +23,11 @@ export interface DoctorDeps {
   now(): number;
   /** Lease length: nodes compare lease times written by each other, so skew must stay below it. */
   leaseMs: number;
+  /**
+   * Set when SLS credentials are configured: a signed GetProject of one project through the
+   * configured endpoint; resolves to a description, throws what SLS answered.
+   */
+  checkSlsProject?: (project: string, region: string) => Promise<string>;
 }
 
 /** Clock skew that is fine whatever the lease length: NTP keeps clocks far closer. */
@@ -100,12 +107,62 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
       }
     }
   }
+  if (handle && reachable && deps.checkSlsProject) {
+    // The trails say which projects to ask about; an older schema may not have them yet.
+    const schemaOk = results.some((r) => r.check === 'schema' && r.status === 'ok');
+    results.push(
+      ...(schemaOk
+        ? await slsChecks(handle, deps.checkSlsProject)
+        : [
+            {
+              check: 'sls' as const,
+              status: 'warn' as const,
+              detail: 'skipped until the schema is up to date',
+            },
+          ]),
+    );
+  }
   await handle?.close().catch(() => undefined);
   try {
     const detail = (await deps.sink.healthCheck?.()) ?? `${deps.sink.kind} sink has no check`;
     results.push({ check: 'delivery-root', status: 'ok', detail });
   } catch (e) {
     results.push({ check: 'delivery-root', status: 'fail', detail: message(e) });
+  }
+  return results;
+}
+
+/** One GetProject per project that a trail (of any account) delivers to. */
+async function slsChecks(
+  h: DatabaseHandle,
+  check: NonNullable<DoctorDeps['checkSlsProject']>,
+): Promise<CheckResult[]> {
+  let arns: string[];
+  try {
+    arns = await listSlsProjectArns(h.db);
+  } catch (e) {
+    return [{ check: 'sls', status: 'fail', detail: message(e) }];
+  }
+  const projects = new Map<string, { project: string; region: string }>();
+  for (const arn of arns) {
+    const p = parseSlsProjectArn(arn);
+    if (p) projects.set(`${p.region}/${p.project}`, p);
+  }
+  if (projects.size === 0) {
+    return [{ check: 'sls', status: 'ok', detail: 'configured; no trail delivers to Log Service' }];
+  }
+  const results: CheckResult[] = [];
+  for (const { project, region } of projects.values()) {
+    try {
+      results.push({ check: 'sls', status: 'ok', detail: await check(project, region) });
+    } catch (e) {
+      const code = (e as { details?: { code?: string } }).details?.code;
+      results.push({
+        check: 'sls',
+        status: 'fail',
+        detail: `project ${project} (${region}): ${code ? `${code}: ` : ''}${message(e)}`,
+      });
+    }
   }
   return results;
 }

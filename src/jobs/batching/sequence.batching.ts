@@ -1,12 +1,16 @@
+import {
+  SLS_MAX_LOGS,
+  SLS_MAX_RAW_BYTES,
+  slsEventSize,
+  slsRawSize,
+} from '../../sinks/sls/sls-log-group.js';
 import { bucketOf, type StoredEvent } from '../event-source.js';
 import type { Batching, EventGroup } from './batching.js';
 
-/** PutLogs takes at most 4,096 logs and 5 MB raw per request (delivery-sinks §1.4). */
-export const SLS_MAX_LOGS = 4096;
-/** Raw bytes per request we aim below: 3 MB leaves room for the protobuf framing. */
-export const SLS_MAX_RAW_BYTES = 3 * 1024 * 1024;
-/** A log's framing beside the event text: topic, the `event` key, time, protobuf tags. */
-const PER_LOG_OVERHEAD = 64;
+/** The LogGroup's own bytes (the topic) before any log. */
+const GROUP_OVERHEAD = slsRawSize([]);
+
+export { SLS_MAX_LOGS, SLS_MAX_RAW_BYTES };
 
 /**
  * SLS has no object names and every log carries its own time, so a batch is simply the next
@@ -23,16 +27,17 @@ export function sequenceBatching(
     group(events: readonly StoredEvent[]): EventGroup[] {
       const out: EventGroup[] = [];
       let current: StoredEvent[] = [];
-      let bytes = 0;
+      let bytes = GROUP_OVERHEAD;
       for (const e of events) {
-        const size = Buffer.byteLength(e.json) + PER_LOG_OVERHEAD;
+        // Exactly what the SLS sink will encode, so a planned batch always fits one PutLogs.
+        const size = slsEventSize(e.json);
         if (
           current.length > 0 &&
           (current.length >= limits.maxLogs || bytes + size > limits.maxBytes)
         ) {
           out.push(groupOf(current));
           current = [];
-          bytes = 0;
+          bytes = GROUP_OVERHEAD;
         }
         current.push(e);
         bytes += size;

@@ -1,0 +1,69 @@
+import { parseIsoSeconds } from '../../lib/time.js';
+import { SLS_TOPIC } from '../layouts/sls-layout.js';
+import { SinkError } from '../sink.js';
+import {
+  encodedLogSize,
+  encodedTopicSize,
+  encodeLogGroup,
+  type SlsLog,
+} from './log-group.proto.js';
+
+/** Older PutLogs limits, still the safe ones (delivery-sinks §3.5): per request. */
+export const SLS_MAX_LOGS = 4096;
+export const SLS_MAX_RAW_BYTES = 3 * 1024 * 1024;
+/** The one content key: the stored event JSON text, unchanged (delivery-sinks §1.2). */
+export const SLS_EVENT_KEY = 'event';
+
+/** Exact bytes one event adds to a request's raw LogGroup (time counted at its widest). */
+export function slsEventSize(eventJson: string): number {
+  return encodedLogSize(SLS_EVENT_KEY, eventJson);
+}
+
+/** Raw size of a LogGroup of these events, at most a few bytes above the encoded size. */
+export function slsRawSize(events: readonly string[]): number {
+  let size = encodedTopicSize(SLS_TOPIC);
+  for (const e of events) size += slsEventSize(e);
+  return size;
+}
+
+function eventSeconds(eventJson: string): number | undefined {
+  let eventTime: unknown;
+  try {
+    eventTime = (JSON.parse(eventJson) as { eventTime?: unknown }).eventTime;
+  } catch {
+    return undefined;
+  }
+  if (typeof eventTime !== 'string') return undefined;
+  const ms = parseIsoSeconds(eventTime) ?? Date.parse(eventTime);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/**
+ * Log.Time of each event: its eventTime in seconds. Stored events always have one; should one
+ * not, it takes its nearest neighbour's (the batch is in sequence order, so that is the closest
+ * time we know) instead of failing a batch that could never be delivered.
+ */
+export function eventTimes(events: readonly string[]): number[] {
+  const times = events.map(eventSeconds);
+  const known = times.findIndex((t) => t !== undefined);
+  if (known < 0) {
+    throw new SinkError('no event of the batch has a readable eventTime', {
+      code: 'InvalidEventTime',
+      retryable: false,
+    });
+  }
+  let last = times[known] as number;
+  return times.map((t) => {
+    if (t !== undefined) last = t;
+    return last;
+  });
+}
+
+/**
+ * The LogGroup of a batch: one log per event, topic `actiontrail_audit_event`, content
+ * `event` = the stored text. `times` gives each log's time (event times, or one delivery time).
+ */
+export function encodeEvents(events: readonly string[], times: (i: number) => number): Buffer {
+  const logs: SlsLog[] = events.map((e, i) => ({ time: times(i), contents: [[SLS_EVENT_KEY, e]] }));
+  return encodeLogGroup({ logs, topic: SLS_TOPIC });
+}
