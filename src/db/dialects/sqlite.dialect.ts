@@ -65,7 +65,8 @@ export function openSqlite(file: string): SqliteHandle {
 
 /**
  * Opens the SQLite file (not yet migrated). A serving process first takes the lock file beside
- * it: one `serve` per file (decisions §2).
+ * it: one `serve` per file (decisions §2). The lock is held by the operating system for as long
+ * as the process lives (process-lock.ts), so a restart after kill -9 finds it free.
  */
 export function openSqliteHandle(file: string, options: { server: boolean }): DatabaseHandle {
   const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
