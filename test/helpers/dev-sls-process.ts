@@ -10,12 +10,15 @@ export interface DevSlsProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `opentrail dev sls --port 0` as its own process and reads its URL from stdout. */
+/**
+ * Starts `opentrail dev sls --port 0` as its own process and reads its URL from stdout; a
+ * `--port` in `args` wins, and `dataDir` restarts one on the logstores it kept.
+ */
 export async function startDevSlsProcess(
   args: string[] = [],
   keys = { accessKeyId: 'dev-ak', accessKeySecret: 'dev-secret' },
+  dataDir = freshDataDir('opentrail-dev-sls-'),
 ): Promise<DevSlsProcess> {
-  const dataDir = freshDataDir('opentrail-dev-sls-');
   const child = spawn(
     process.execPath,
     [BIN, 'dev', 'sls', '--port', '0', '--data-dir', dataDir, ...args],

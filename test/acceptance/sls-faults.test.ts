@@ -1,0 +1,197 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { insertEvents } from '../../src/db/repositories/events.repository.js';
+import { getLogs } from '../../src/sinks/sls/sls-api.js';
+import { SlsClient } from '../../src/sinks/sls/sls-client.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
+import { startDevSlsProcess } from '../helpers/dev-sls-process.js';
+import { call } from '../helpers/sdk-clients.js';
+import {
+  freshDataDir,
+  type ServerProcess,
+  startServer,
+  waitForExit,
+} from '../helpers/server-process.js';
+import { openDatabaseOf, TEST_DB } from '../helpers/test-database.js';
+
+/**
+ * [D1]: a history job into `opentrail dev sls` (its own process) through faults: bursts of 5xx,
+ * quota answers, dropped connections, a receiver down for 10 s, a wrong secret, and a kill -9
+ * of opentrail mid-job. Nothing is lost; duplicates come only from batches in flight.
+ */
+const SLS_KEYS = { accessKeyId: 'fault-ak', accessKeySecret: 'fault-secret' };
+const KEY = { accessKeyId: 'slsfaultkey', accessKeySecret: 'slsfaultsecret' };
+const ACCOUNT = '1999000011112222';
+const CHUNK = 100;
+const IN_FLIGHT = 2;
+
+const running: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const p of running.splice(0).reverse()) await p.stop();
+});
+
+function history(count: number) {
+  const now = Date.now();
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: `fault-${i}`,
+    eventName: 'CreateInstance',
+    serviceName: 'Ecs',
+    acsRegion: 'cn-hangzhou',
+    eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z'),
+  }));
+}
+
+async function serveInto(
+  url: string,
+  options: { dataDir?: string; env?: Record<string, string>; secret?: string } = {},
+) {
+  const dataDir = options.dataDir ?? freshDataDir('opentrail-sls-fault-');
+  const config = path.join(dataDir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      // A short lease: the restarted server takes over the killed one's job quickly.
+      delivery: {
+        workers: 1,
+        chunkSize: CHUNK,
+        inFlight: IN_FLIGHT,
+        maxFailures: 40,
+        leaseSeconds: 2,
+      },
+    }),
+  );
+  const server = await startServer({
+    dataDir,
+    args: ['--config', config],
+    env: {
+      OPENTRAIL_REGIONS: 'cn-hangzhou',
+      OPENTRAIL_ACCOUNT_ID: ACCOUNT,
+      OPENTRAIL_ACCESS_KEY_ID: KEY.accessKeyId,
+      OPENTRAIL_ACCESS_KEY_SECRET: KEY.accessKeySecret,
+      OPENTRAIL_SLS_ENDPOINT: url,
+      OPENTRAIL_SLS_ACCESS_KEY_ID: SLS_KEYS.accessKeyId,
+      OPENTRAIL_SLS_ACCESS_KEY_SECRET: options.secret ?? SLS_KEYS.accessKeySecret,
+      ...options.env,
+    },
+  });
+  running.push(server);
+  return server;
+}
+
+/** Stores the history, creates an SLS trail and its history job; returns the JobId. */
+async function startJob(server: ServerProcess, events: ReturnType<typeof history>) {
+  const h = await openDatabaseOf(server.dataDir);
+  await insertEvents(h.db, ACCOUNT, events);
+  await h.close();
+  await call('openapi V3', server, KEY, 'CreateTrail', {
+    Name: 'fault-trail',
+    SlsProjectArn: `acs:log:cn-hangzhou:${ACCOUNT}:project/audit`,
+  });
+  const { JobId } = await call('openapi V3', server, KEY, 'CreateDeliveryHistoryJob', {
+    TrailName: 'fault-trail',
+  });
+  return JobId;
+}
+
+/** Every history event id stored in the logstore, duplicates kept. */
+async function storedIds(url: string): Promise<string[]> {
+  const client = new SlsClient({ endpoint: url, ...SLS_KEYS });
+  const ids: string[] = [];
+  try {
+    for (let offset = 0; ; offset += 100) {
+      const page = await getLogs(client, 'audit', 'actiontrail_fault-trail', {
+        from: 0,
+        to: 2 ** 31,
+        offset,
+      });
+      for (const l of page) ids.push(String(JSON.parse(String(l.event)).eventId));
+      if (page.length < 100) break;
+    }
+  } finally {
+    client.close();
+  }
+  return ids.filter((id) => id.startsWith('fault-'));
+}
+
+function expectEveryEvent(ids: string[], events: ReturnType<typeof history>, maxDuplicates = 0) {
+  expect([...new Set(ids)].sort()).toEqual(events.map((e) => e.eventId).sort());
+  expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(maxDuplicates);
+}
+
+const dev = async (args: string[] = [], dataDir?: string) => {
+  const p = await startDevSlsProcess(args, SLS_KEYS, dataDir);
+  running.push(p);
+  return p;
+};
+
+// The sink's retry rules do not depend on the database; the crash test below runs on both.
+describe.runIf(TEST_DB === 'sqlite')('a history job into dev sls through faults', () => {
+  it.each([
+    ['5xx', '5'],
+    ['quota', '3'],
+    ['drop', '3'],
+  ])('a burst of %s answers: the job completes with every event', async (fault, count) => {
+    const sls = await dev(['--fault', fault, '--fault-count', count]);
+    const server = await serveInto(sls.url);
+    const events = history(300);
+    const job = await waitForJobEnd(server, KEY, await startJob(server, events), 90_000);
+    expect(job.JobStatus).toBe(2);
+    // A dropped connection may have been stored before it dropped: at most the batches in flight.
+    expectEveryEvent(await storedIds(sls.url), events, fault === 'drop' ? IN_FLIGHT * CHUNK : 0);
+  });
+
+  it('a receiver down for 10 s: the job waits and then completes', async () => {
+    const first = await dev();
+    const { url, dataDir } = first;
+    await first.stop();
+    const server = await serveInto(url);
+    const events = history(300);
+    const jobId = await startJob(server, events);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const during = await call('openapi V3', server, KEY, 'GetDeliveryHistoryJob', { JobId: jobId });
+    expect(during.JobStatus).toBe(1); // still trying, not failed
+    await dev(['--port', new URL(url).port], dataDir);
+    expect((await waitForJobEnd(server, KEY, jobId, 90_000)).JobStatus).toBe(2);
+    expectEveryEvent(await storedIds(url), events);
+  });
+
+  it('a wrong secret fails the region at once with SLS code SignatureNotMatch', async () => {
+    const sls = await dev();
+    const server = await serveInto(sls.url, { secret: 'not-the-secret' });
+    const jobId = await startJob(server, history(50));
+    const job = await waitForJobEnd(server, KEY, jobId, 30_000);
+    expect([job.JobStatus, job.State]).toEqual([3, 'Failed']);
+    const h = await openDatabaseOf(server.dataDir);
+    const progress = await h.db
+      .selectFrom('delivery_job_progress')
+      .select(['status', 'error_code', 'failures'])
+      .where('job_id', '=', Number(jobId))
+      .execute();
+    await h.close();
+    expect(progress).toEqual([{ status: 3, error_code: 'SignatureNotMatch', failures: 1 }]);
+    // Nothing reached SLS: not even the logstore was created.
+    await expect(storedIds(sls.url)).rejects.toMatchObject({
+      details: { code: 'LogStoreNotExist' },
+    });
+  });
+});
+
+describe('a history job into dev sls survives kill -9 of opentrail', () => {
+  it('resumes after a restart; duplicates only from the batches in flight', async () => {
+    const sls = await dev();
+    const events = history(1200);
+    const crashing = await serveInto(sls.url, { env: { OPENTRAIL_TEST_CRASH_AT: 'after-ack:4' } });
+    const jobId = await startJob(crashing, events);
+    expect(await waitForExit(crashing, 60_000)).toBe('SIGKILL');
+    const before = await storedIds(sls.url);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(events.length);
+
+    const server = await serveInto(sls.url, { dataDir: crashing.dataDir });
+    expect((await waitForJobEnd(server, KEY, jobId, 90_000)).JobStatus).toBe(2);
+    expectEveryEvent(await storedIds(sls.url), events, IN_FLIGHT * CHUNK);
+  });
+});
