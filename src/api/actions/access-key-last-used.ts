@@ -99,59 +99,52 @@ export const getAccessKeyLastUsedProducts: ActionDefinition = {
   },
 };
 
-/** GetAccessKeyLastUsedEvents: `AccessKey`, `ServiceName`; one row per event name. */
-export const getAccessKeyLastUsedEvents: ActionDefinition = {
-  name: 'GetAccessKeyLastUsedEvents',
-  eventRW: 'Read',
-  async handle(ctx) {
-    const accessKey = readRequiredString(ctx.params, 'AccessKey');
-    const service = readRequiredString(ctx.params, 'ServiceName');
-    const page = readPage(ctx);
-    const { items, more } = await usesWithin(
-      usageContext(ctx),
-      accessKey,
-      service,
-      'event_name',
-      page,
-    );
-    return {
-      Events: items.map((u) => ({
-        Detail: u.detail,
-        EventName: u.key,
-        Source: u.source,
-        UsedTimestamp: u.usedAt,
-      })),
-      ...nextToken(page, more),
-    };
-  },
-};
+/**
+ * The Actions that list one kind of use of a key within a service (`AccessKey`,
+ * `ServiceName`, paged): one row per distinct value of `column`, newest first.
+ */
+function usesWithinAction(
+  name: string,
+  list: string,
+  field: string,
+  column: Parameters<typeof usesWithin>[3],
+): ActionDefinition {
+  return {
+    name,
+    eventRW: 'Read',
+    async handle(ctx) {
+      const accessKey = readRequiredString(ctx.params, 'AccessKey');
+      const service = readRequiredString(ctx.params, 'ServiceName');
+      const page = readPage(ctx);
+      const { items, more } = await usesWithin(usageContext(ctx), accessKey, service, column, page);
+      return {
+        [list]: items.map((u) => ({
+          Detail: u.detail,
+          [field]: u.key,
+          Source: u.source,
+          UsedTimestamp: u.usedAt,
+        })),
+        ...nextToken(page, more),
+      };
+    },
+  };
+}
 
-/** GetAccessKeyLastUsedIps: `AccessKey`, `ServiceName`; one row per source IP. */
-export const getAccessKeyLastUsedIps: ActionDefinition = {
-  name: 'GetAccessKeyLastUsedIps',
-  eventRW: 'Read',
-  async handle(ctx) {
-    const accessKey = readRequiredString(ctx.params, 'AccessKey');
-    const service = readRequiredString(ctx.params, 'ServiceName');
-    const page = readPage(ctx);
-    const { items, more } = await usesWithin(
-      usageContext(ctx),
-      accessKey,
-      service,
-      'source_ip',
-      page,
-    );
-    return {
-      Ips: items.map((u) => ({
-        Detail: u.detail,
-        Ip: u.key,
-        Source: u.source,
-        UsedTimestamp: u.usedAt,
-      })),
-      ...nextToken(page, more),
-    };
-  },
-};
+/** GetAccessKeyLastUsedEvents: one row per event name. */
+export const getAccessKeyLastUsedEvents = usesWithinAction(
+  'GetAccessKeyLastUsedEvents',
+  'Events',
+  'EventName',
+  'event_name',
+);
+
+/** GetAccessKeyLastUsedIps: one row per source IP. */
+export const getAccessKeyLastUsedIps = usesWithinAction(
+  'GetAccessKeyLastUsedIps',
+  'Ips',
+  'Ip',
+  'source_ip',
+);
 
 /** GetAccessKeyLastUsedResources: `AccessKey`, `ServiceName`; one row per resource. */
 export const getAccessKeyLastUsedResources: ActionDefinition = {
