@@ -1,3 +1,5 @@
+import type { DataEventSelectorSet } from '../domain/data-event-selectors/selector-match.js';
+
 /**
  * What the delivery engine needs from the event store: the events of one scope in sequence
  * order, in bounded chunks, and exactly the events of one planned batch again after a crash.
@@ -11,6 +13,11 @@ export interface ScopeFilter {
   fromTime: number;
   /** The job's cut-off (decisions §5): no event with a higher sequence is delivered. */
   maxSeq: number;
+  /**
+   * The trail's data event selectors (undefined: none): an event with `eventCategory: Data`
+   * is in scope only when one matches; management events are not affected.
+   */
+  dataEvents?: DataEventSelectorSet | undefined;
 }
 
 export interface StoredEvent {

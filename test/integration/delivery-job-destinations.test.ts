@@ -98,4 +98,55 @@ describe('which trails a history job accepts, and where it delivers', () => {
       );
     }
   });
+
+  it('delivers Data events only where a data event selector of the trail matches', async () => {
+    const now = Date.now();
+    const at = (i: number) => iso(now - 2 * DAY + i * 1000);
+    const history = [
+      { eventId: 'mixed-mgmt', eventName: 'DescribeInstances', serviceName: 'Ecs' },
+      { eventId: 'mixed-put', eventName: 'PutObject', eventRW: 'Write' },
+      { eventId: 'mixed-get', eventName: 'GetObject', eventRW: 'Read' },
+    ].map((e, i) => ({
+      acsRegion: 'cn-hangzhou',
+      eventTime: at(i),
+      ...(e.eventId === 'mixed-mgmt' ? {} : { eventCategory: 'Data', serviceName: 'Oss' }),
+      ...e,
+    }));
+    await insertEvents(t.handle.db, t.key.accountId, history);
+    const delivered = async (trail: string) => {
+      const { JobId } = await call('openapi V3', target, t.key, 'CreateDeliveryHistoryJob', {
+        TrailName: trail,
+      });
+      expect((await waitForJobEnd(target, t.key, JobId, 20_000)).JobStatus).toBe(2);
+      const dir = path.join(
+        t.services.config.deliveryRoot,
+        'sls',
+        'audit-project',
+        `actiontrail_${trail}`,
+        'cn-hangzhou',
+      );
+      return readdirSync(dir)
+        .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+        .map(
+          (l) =>
+            (JSON.parse((JSON.parse(l) as { event: string }).event) as { eventId: string }).eventId,
+        )
+        .filter((id) => id.startsWith('mixed-'))
+        .sort();
+    };
+    t.engine.start();
+
+    await create('selector-trail', { SlsProjectArn: sls(), SlsWriteRoleArn: role() });
+    await call('openapi V3', target, t.key, 'PutDataEventSelector', {
+      TrailName: 'selector-trail',
+      EventSelectors: JSON.stringify([
+        { ServiceName: 'Oss', ReadWriteType: 'Write', EventName: { Equals: ['PutObject'] } },
+      ]),
+    });
+    expect(await delivered('selector-trail')).toEqual(['mixed-mgmt', 'mixed-put']);
+
+    // Without selectors a trail delivers no Data events at all.
+    await create('no-selector-trail', { SlsProjectArn: sls(), SlsWriteRoleArn: role() });
+    expect(await delivered('no-selector-trail')).toEqual(['mixed-mgmt']);
+  });
 });

@@ -14,6 +14,7 @@ import { findTrail } from '../../db/repositories/trails.repository.js';
 import type { Database } from '../../db/schema.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { DAY_MS, MINUTE_MS } from '../../lib/time.js';
+import { dataEventSelectorSet } from '../data-event-selectors/data-event-selectors.js';
 import { type Trail, toTrail } from '../trails/trail.js';
 import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
 import { destinationsOf, type JobDestination, regionsOf } from './job-scope.js';
@@ -120,7 +121,8 @@ async function createLocked(
   const row = await findTrail(trx, ctx.accountId, input.trailName);
   if (!row) throw new ApiError('TrailNotFoundException');
   const trail = toTrail(row);
-  const destinations = jobDestinations(trail, ctx.historyToOss);
+  const dataEvents = await dataEventSelectorSet(trx, ctx.accountId, trail.name);
+  const destinations = jobDestinations(trail, ctx.historyToOss).map((d) => ({ ...d, dataEvents }));
   const active = await findActiveJob(trx, ctx.accountId);
   if (active) throw runningError(Number(active.id));
 

@@ -1,10 +1,17 @@
 import type { Destination } from '../../sinks/sink.js';
+import type { DataEventSelectorSet } from '../data-event-selectors/selector-match.js';
 import type { Trail } from '../trails/trail.js';
 
 export interface JobDestination {
   /** Progress rows name destinations by this key. */
   key: 'sls' | 'oss';
   destination: Destination;
+  /**
+   * The trail's data event selectors when the job was created (undefined: none): which events
+   * with `eventCategory: Data` the destination gets. Frozen with the job, so a batch re-read
+   * after a crash is filtered as it was planned.
+   */
+  dataEvents?: DataEventSelectorSet | undefined;
 }
 
 const SLS_ARN = /^acs:log:([a-z0-9-]+):(\d+):project\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])$/;

@@ -98,11 +98,11 @@ async function runOneChunk(job: LeasedJob, ctx: SliceContext): Promise<SliceOutc
   }
 }
 
-function destinationOf(job: LeasedJob, key: string): Destination {
+function destinationOf(job: LeasedJob, key: string): JobDestination {
   const all = JSON.parse(job.destinations_json) as JobDestination[];
   const found = all.find((d) => d.key === key);
   if (!found) throw new Error(`job ${job.id} has no destination ${key}`);
-  return found.destination;
+  return found;
 }
 
 async function runStreamChunk(
@@ -111,7 +111,7 @@ async function runStreamChunk(
   ctx: SliceContext,
 ): Promise<SliceOutcome> {
   const key: StreamKey = { jobId: job.id, region: row.region, destination: row.destination };
-  const destination = destinationOf(job, row.destination);
+  const { destination, dataEvents } = destinationOf(job, row.destination);
   const sink = ctx.sinkFor(destination);
   const filter: ScopeFilter = {
     accountId: job.account_id,
@@ -119,6 +119,7 @@ async function runStreamChunk(
     eventRW: job.event_rw as ScopeFilter['eventRW'],
     fromTime: job.window_start,
     maxSeq: job.cutoff_seq ?? 0,
+    dataEvents,
   };
   const batching = batchingFor(destination);
   const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
