@@ -29,13 +29,15 @@ describe(`opentrail migrate and doctor on ${TEST_DB}`, () => {
     const before = runCli(['doctor', '--data-dir', dataDir], env);
     expect(before.status).toBe(0);
     expect(before.stdout).toMatch(/^ok {4}database {7}.+ is reachable$/m);
-    expect(before.stdout).toMatch(/^warn {2}schema {9}5 migration\(s\) pending/m);
+    expect(before.stdout).toMatch(
+      new RegExp(`^warn {2}schema {9}${ALL.length} migration\\(s\\) pending`, 'm'),
+    );
 
     const first = runCli(['migrate', '--data-dir', dataDir, '--json'], env);
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ applied: ALL, latest: ALL.at(-1) });
     const again = runCli(['migrate', '--data-dir', dataDir], env);
-    expect(again.stdout).toMatch(/already up to date \(latest 0005-event-partitions\)/);
+    expect(again.stdout).toContain(`already up to date (latest ${ALL.at(-1)})`);
 
     const doctor = runCli(['doctor', '--data-dir', dataDir, '--json'], env);
     expect(doctor.status).toBe(0);
