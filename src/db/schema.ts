@@ -58,6 +58,8 @@ export interface DeliveryJobsTable {
   /** Reported window (StartTime/EndTime on the wire). */
   window_start: number;
   window_end: number;
+  /** 1 when the creator chose the window: its end then bounds eventTime as well ([C2]). */
+  window_chosen: Generated<number>;
   /** Highest event sequence the job delivers (decisions §5 cut-off). */
   cutoff_seq: number | null;
   deleted_at: number | null;

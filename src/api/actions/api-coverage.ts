@@ -36,6 +36,18 @@ export const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
     'GetDeliveryHistoryJob `State`',
     'Extension field: Queued, Running, Succeeded, Failed, Stopped.',
   ],
+  [
+    'StopDeliveryHistoryJob(JobId)',
+    'Extension Action: a queued or running job stops at its next batch boundary (JobStatus 3, State Stopped); see docs/delivery.md.',
+  ],
+  [
+    'RetryDeliveryHistoryJob(JobId)',
+    'Extension Action: a failed or stopped job resumes its unfinished regions from their checkpoints.',
+  ],
+  [
+    'CreateDeliveryHistoryJob `StartTime` / `EndTime`',
+    'Extension parameters: a chosen window instead of the last 90 days.',
+  ],
 ];
 
 export function renderApiCoverage(): string {

@@ -32,7 +32,9 @@ import { listDataEventServicesAction } from './list-data-event-services.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
 import { lookupEvents } from './lookup-events.js';
 import { putDataEventSelector } from './put-data-event-selector.js';
+import { retryDeliveryHistoryJob } from './retry-delivery-history-job.js';
 import { startLoggingAction } from './start-logging.js';
+import { stopDeliveryHistoryJob } from './stop-delivery-history-job.js';
 import { stopLoggingAction } from './stop-logging.js';
 import { updateTrailAction } from './update-trail.js';
 import {
@@ -51,6 +53,9 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     createDeliveryHistoryJob,
     getDeliveryHistoryJob,
     deleteDeliveryHistoryJob,
+    // opentrail extensions ([C2])
+    stopDeliveryHistoryJob,
+    retryDeliveryHistoryJob,
     // Trails and regions ([B1])
     createTrailAction,
     describeTrailsAction,

@@ -118,6 +118,7 @@ async function runStreamChunk(
     region: row.region,
     eventRW: job.event_rw as ScopeFilter['eventRW'],
     fromTime: job.window_start,
+    toTime: job.window_chosen === 1 ? job.window_end : undefined,
     maxSeq: job.cutoff_seq ?? 0,
     dataEvents,
   };
