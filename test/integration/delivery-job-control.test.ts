@@ -47,7 +47,11 @@ describe('stopping, retrying and windowing history jobs through the SDKs', () =>
     expect(await api('StopDeliveryHistoryJob', { JobId })).toEqual({
       RequestId: expect.any(String),
     });
-    expect(await get(JobId)).toMatchObject({ JobStatus: 3, State: 'Stopped' });
+    const stopped = await get(JobId);
+    expect(stopped).toMatchObject({ JobStatus: 3, State: 'Stopped' });
+    // Nothing delivered yet of an estimated total: the 40 events and the account's own calls.
+    expect(stopped.Progress).toMatchObject({ DeliveredEvents: 0, PercentDone: 0, EtaSeconds: 0 });
+    expect((stopped.Progress as { TotalEvents: number }).TotalEvents).toBeGreaterThanOrEqual(40);
     const again = await fails('StopDeliveryHistoryJob', { JobId });
     expect([again.statusCode, again.code]).toEqual([400, 'InvalidJobStatus']);
     expect(again.message).toMatch(/is Stopped/);

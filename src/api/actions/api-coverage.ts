@@ -45,6 +45,14 @@ export const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
     'Extension Action: a failed or stopped job resumes its unfinished regions from their checkpoints.',
   ],
   [
+    'ListDeliveryHistoryJobFailures(JobId, PageSize, PageNumber)',
+    "Extension Action: a job's failed delivery attempts with the sink's own code and message.",
+  ],
+  [
+    'GetDeliveryHistoryJob / ListDeliveryHistoryJobs `Progress`',
+    'Extension fields: TotalEvents, DeliveredEvents, FailedEvents, Batches, Bytes, PercentDone, EventsPerSecond, EtaSeconds; per region in `Status[]`: TotalEvents, DeliveredEvents, PercentDone, ErrorCode, ErrorMessage.',
+  ],
+  [
     'CreateDeliveryHistoryJob `StartTime` / `EndTime`',
     'Extension parameters: a chosen window instead of the last 90 days.',
   ],

@@ -29,6 +29,7 @@ import {
 } from './global-events-storage-region.js';
 import { listDataEventSelectorsAction } from './list-data-event-selectors.js';
 import { listDataEventServicesAction } from './list-data-event-services.js';
+import { listDeliveryHistoryJobFailures } from './list-delivery-history-job-failures.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
 import { lookupEvents } from './lookup-events.js';
 import { putDataEventSelector } from './put-data-event-selector.js';
@@ -56,6 +57,7 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     // opentrail extensions ([C2])
     stopDeliveryHistoryJob,
     retryDeliveryHistoryJob,
+    listDeliveryHistoryJobFailures,
     // Trails and regions ([B1])
     createTrailAction,
     describeTrailsAction,

@@ -221,3 +221,22 @@ export async function scanEventsForDelivery(
     eventJson: r.event_json,
   }));
 }
+
+/** How many events a delivery scan over the whole range would read ([C2] TotalEvents). */
+export async function countEventsForDelivery(
+  db: Kysely<Database>,
+  scan: Omit<DeliveryScan, 'limit'>,
+): Promise<number> {
+  let q = db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', scan.accountId)
+    .where('acs_region', '=', scan.region)
+    .where('seq', '>', scan.afterSeq)
+    .where('seq', '<=', scan.cutoffSeq)
+    .where('event_time', '>=', scan.fromTime);
+  if (scan.eventRW !== 'All') q = q.where('event_rw', '=', scan.eventRW);
+  if (scan.toTime !== undefined) q = q.where('event_time', '<=', scan.toTime);
+  const row = await q.executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

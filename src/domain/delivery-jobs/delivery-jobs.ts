@@ -17,6 +17,7 @@ import { DAY_MS, MINUTE_MS } from '../../lib/time.js';
 import { dataEventSelectorSet } from '../data-event-selectors/data-event-selectors.js';
 import { type Trail, toTrail } from '../trails/trail.js';
 import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
+import { type JobProgress, jobProgress } from './job-progress.js';
 import { destinationsOf, type JobDestination, regionsOf } from './job-scope.js';
 import type { ChosenWindow } from './job-window.js';
 
@@ -182,6 +183,8 @@ export interface RegionStatus {
 
 export interface DeliveryJobDetail extends DeliveryJob {
   regions: RegionStatus[];
+  /** [C2] extension: counters, in all and per region (same order as `regions`). */
+  progress: JobProgress;
 }
 
 /** A region's status from its destinations: failed if any failed, done when all are done. */
@@ -194,7 +197,7 @@ function regionStatus(job: DeliveryJob, statuses: number[]): number {
 }
 
 export async function getDeliveryJob(
-  ctx: Pick<JobContext, 'db' | 'accountId'>,
+  ctx: Pick<JobContext, 'db' | 'accountId' | 'now'>,
   jobId: number,
 ): Promise<DeliveryJobDetail> {
   const row = await findLiveJob(ctx.db, ctx.accountId, jobId);
@@ -204,6 +207,7 @@ export async function getDeliveryJob(
   const regions = JSON.parse(row.regions_json) as string[];
   return {
     ...job,
+    progress: await jobProgress(ctx.db, row, ctx.now),
     regions: regions.map((region) => ({
       region,
       status: regionStatus(

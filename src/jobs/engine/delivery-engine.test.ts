@@ -6,6 +6,7 @@ import { insertAccount } from '../../db/repositories/accounts.repository.js';
 import { insertDeliveryJob } from '../../db/repositories/delivery-jobs.repository.js';
 import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
 import { retryDeliveryJob, stopDeliveryJob } from '../../domain/delivery-jobs/job-control.js';
+import { jobProgress } from '../../domain/delivery-jobs/job-progress.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createLogger } from '../../observability/logger.js';
 import type { DeliveryAck, PreparedBatch, Sink } from '../../sinks/sink.js';
@@ -307,6 +308,11 @@ describe('DeliveryEngine', () => {
     expect(await e.runOnce()).toBe(true);
     const first = sink.eventIds().length;
     expect(first).toBeGreaterThan(0);
+    // The counters move with the run (the total is counted in the database, empty here).
+    const midway = await jobProgress(h.db, await job(id), clock.now());
+    expect(midway).toMatchObject({ deliveredEvents: first, failedEvents: 0 });
+    expect(midway.batches).toBeGreaterThan(0);
+    expect(midway.regions.map((r) => r.deliveredEvents)).toEqual([first]);
     await stopDeliveryJob(control, id);
     expect([(await job(id)).job_status, (await job(id)).state]).toEqual([3, 'Stopped']);
     expect(await e.runOnce()).toBe(false); // nothing to claim
