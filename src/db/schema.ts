@@ -58,6 +58,10 @@ export interface DeliveryJobsTable {
   /** Reported window (StartTime/EndTime on the wire). */
   window_start: number;
   window_end: number;
+  /** 1 when the creator chose the window: its end then bounds eventTime as well ([C2]). */
+  window_chosen: Generated<number>;
+  /** When a worker first claimed the job ([C2] EventsPerSecond). */
+  started_at: number | null;
   /** Highest event sequence the job delivers (decisions §5 cut-off). */
   cutoff_seq: number | null;
   deleted_at: number | null;
@@ -84,6 +88,10 @@ export interface DeliveryJobProgressTable {
   error_code: string | null;
   error_message: string | null;
   updated_at: number;
+  /** [C2]: the stream's events in scope, estimated once, exact when it is done. */
+  total_events: number | null;
+  batches: Generated<number>;
+  bytes: Generated<number>;
 }
 
 /** A planned batch (decisions §6): the events of one 5-minute bucket within a sequence range. */
@@ -99,6 +107,23 @@ export interface DeliveryBatchesTable {
   event_count: number;
   object_name: string;
   acked: Generated<number>;
+  created_at: number;
+  /** Size of the prepared body (what the sink sends or writes). */
+  bytes: Generated<number>;
+}
+
+/** A failed delivery attempt of one stream ([C2] ListDeliveryHistoryJobFailures). */
+export interface DeliveryJobFailuresTable {
+  id: Generated<number>;
+  job_id: number;
+  region: string;
+  destination: string;
+  error_code: string;
+  error_message: string;
+  /** Attempts in a row without progress, this one included. */
+  attempts: number;
+  first_event_time: number | null;
+  last_event_time: number | null;
   created_at: number;
 }
 
@@ -232,6 +257,7 @@ export interface Database {
   delivery_jobs: DeliveryJobsTable;
   delivery_job_progress: DeliveryJobProgressTable;
   delivery_batches: DeliveryBatchesTable;
+  delivery_job_failures: DeliveryJobFailuresTable;
   trails: TrailsTable;
   events: EventsTable;
   event_resources: EventResourcesTable;

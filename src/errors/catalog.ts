@@ -82,6 +82,11 @@ export const ERROR_CATALOG = {
     message: 'A historical event delivery job is already running for this account.',
   },
   // decisions §5 (v3): a job needs a single-account trail that delivers to SLS.
+  // [C2] Stop/Retry in a state that does not allow it (the message names the state).
+  InvalidJobStatus: {
+    status: 400,
+    message: 'The historical event delivery job is not in a state that allows this operation.',
+  },
   InvalidTrailDestination: {
     status: 400,
     message:

@@ -11,6 +11,8 @@ export interface ScopeFilter {
   eventRW: 'All' | 'Read' | 'Write';
   /** The job window's start: events with an earlier eventTime are not delivered. */
   fromTime: number;
+  /** A chosen window's end ([C2]): events with a later eventTime are not delivered. */
+  toTime?: number | undefined;
   /** The job's cut-off (decisions §5): no event with a higher sequence is delivered. */
   maxSeq: number;
   /**

@@ -23,6 +23,7 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
         region: filter.region,
         eventRW: filter.eventRW,
         fromTime: filter.fromTime,
+        toTime: filter.toTime,
         afterSeq,
         cutoffSeq,
         limit,

@@ -172,6 +172,27 @@ describe.runIf(TEST_DB === 'sqlite')('a history job into dev sls through faults'
       .execute();
     await h.close();
     expect(progress).toEqual([{ status: 3, error_code: 'SignatureNotMatch', failures: 1 }]);
+    // [C2] extensions show why: the region's error and the failure list.
+    expect(job.Status).toMatchObject([
+      { Region: 'cn-hangzhou', Status: 3, ErrorCode: 'SignatureNotMatch' },
+    ]);
+    expect((job.Progress as { DeliveredEvents: number }).DeliveredEvents).toBe(0);
+    const failures = await call('openapi V3', server, KEY, 'ListDeliveryHistoryJobFailures', {
+      JobId: jobId,
+    });
+    expect(failures).toMatchObject({ TotalCount: 1, PageNumber: 1, PageSize: 20 });
+    expect(failures.Failures).toEqual([
+      {
+        Region: 'cn-hangzhou',
+        Destination: 'sls',
+        ErrorCode: 'SignatureNotMatch',
+        ErrorMessage: expect.any(String),
+        Attempts: 1,
+        FirstEventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        LastEventTime: expect.stringMatching(/Z$/),
+        Time: expect.stringMatching(/Z$/),
+      },
+    ]);
     // Nothing reached SLS: not even the logstore was created.
     await expect(storedIds(sls.url)).rejects.toMatchObject({
       details: { code: 'LogStoreNotExist' },

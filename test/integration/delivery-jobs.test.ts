@@ -78,7 +78,7 @@ describe('historical event delivery jobs through the SDKs', () => {
     const createdAt = Date.parse(job.CreatedTime as string);
     expect(Date.parse(job.StartTime as string)).toBe(createdAt - 90 * DAY);
     expect(Date.parse(job.EndTime as string)).toBe(createdAt + 5 * 60_000);
-    expect(job.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 2 })));
+    expect(job.Status).toMatchObject(REGIONS.map((Region) => ({ Region, Status: 2 })));
     expect(job.State).toBe('Succeeded');
 
     // The account's own API calls before the job (self-audit, e.g. CreateTrail) are history too.
@@ -99,6 +99,30 @@ describe('historical event delivery jobs through the SDKs', () => {
           .sort(),
       );
     }
+    // [C2] extension fields: the counters equal the delivered set, per region and in all.
+    const perRegion = (r: string) => all.filter((d) => d.acsRegion === r).length;
+    expect(job.Status).toEqual(
+      REGIONS.map((Region) => ({
+        Region,
+        Status: 2,
+        TotalEvents: perRegion(Region),
+        DeliveredEvents: perRegion(Region),
+        PercentDone: 100,
+        ErrorCode: '',
+        ErrorMessage: '',
+      })),
+    );
+    expect(job.Progress).toMatchObject({
+      TotalEvents: all.length,
+      DeliveredEvents: all.length,
+      FailedEvents: 0,
+      PercentDone: 100,
+      EtaSeconds: 0,
+    });
+    const progress = job.Progress as Record<string, unknown>;
+    expect(Object.values(progress).every((v) => typeof v === 'number')).toBe(true);
+    expect(progress.Batches).toBeGreaterThan(0);
+    expect(progress.Bytes).toBeGreaterThan(0);
     expect(delivered).toHaveLength(expected.length);
     expect(
       listDeliveryFiles(t.services.config.deliveryRoot).filter((f) => f.includes('.tmp')),
@@ -155,7 +179,7 @@ describe('historical event delivery jobs through the SDKs', () => {
       JobId: first.JobId,
     });
     expect(fresh.JobStatus).toBe(0);
-    expect(fresh.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 0 })));
+    expect(fresh.Status).toMatchObject(REGIONS.map((Region) => ({ Region, Status: 0 })));
     // Deleting frees the slot at once.
     await call('openapi V3', target, t.key, 'DeleteDeliveryHistoryJob', { JobId: first.JobId });
     const next = await call('openapi V3', target, t.key, 'CreateDeliveryHistoryJob', {
@@ -169,7 +193,7 @@ describe('historical event delivery jobs through the SDKs', () => {
     });
     expect(stopped.JobStatus).toBe(3);
     expect(stopped.State).toBe('Stopped');
-    expect(stopped.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 3 })));
+    expect(stopped.Status).toMatchObject(REGIONS.map((Region) => ({ Region, Status: 3 })));
   });
 
   it('gives every copy of a request sent at once with one ClientToken the same job', async () => {

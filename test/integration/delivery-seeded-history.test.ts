@@ -46,7 +46,7 @@ describe('a seeded 90-day history of 100,000 events across 5 regions', () => {
     await t.engine.drain();
     const job = await call('openapi V3', target, t.key, 'GetDeliveryHistoryJob', { JobId });
     expect(job.JobStatus).toBe(2);
-    expect(job.Status).toEqual(REGIONS.map((Region) => ({ Region, Status: 2 })));
+    expect(job.Status).toMatchObject(REGIONS.map((Region) => ({ Region, Status: 2 })));
 
     const windowStart = Date.parse(job.StartTime as string);
     const ids = new Set(generated.map((e) => e.eventId));

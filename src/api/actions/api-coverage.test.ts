@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NOT_SERVED, renderApiCoverage } from './api-coverage.js';
+import { EXTENSIONS, NOT_SERVED, renderApiCoverage } from './api-coverage.js';
 import { ACTIONS } from './index.js';
 import { ACTIONTRAIL_ACTIONS } from './known-actions.js';
 
@@ -22,11 +22,17 @@ describe('docs/api-coverage.md', () => {
         `${action} is served: drop its reason`,
       ).toBe(false);
     }
-    for (const action of ACTIONS.keys()) expect(ACTIONTRAIL_ACTIONS.has(action), action).toBe(true);
+    // Anything else the registry serves is an extension Action the doc lists as one.
+    const isExtension = (action: string) =>
+      EXTENSIONS.some(([what]) => what.startsWith(`${action}(`));
+    for (const action of ACTIONS.keys()) {
+      expect(ACTIONTRAIL_ACTIONS.has(action) || isExtension(action), action).toBe(true);
+    }
   });
 
   it('counts the 48 Actions of 2020-07-06', () => {
     expect(ACTIONTRAIL_ACTIONS.size).toBe(48);
-    expect(renderApiCoverage()).toContain(`serves **${ACTIONS.size} of 48** Actions`);
+    const served = [...ACTIONS.keys()].filter((a) => ACTIONTRAIL_ACTIONS.has(a));
+    expect(renderApiCoverage()).toContain(`serves **${served.length} of 48** Actions`);
   });
 });

@@ -36,6 +36,26 @@ export const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
     'GetDeliveryHistoryJob `State`',
     'Extension field: Queued, Running, Succeeded, Failed, Stopped.',
   ],
+  [
+    'StopDeliveryHistoryJob(JobId)',
+    'Extension Action: a queued or running job stops at its next batch boundary (JobStatus 3, State Stopped); see docs/delivery.md.',
+  ],
+  [
+    'RetryDeliveryHistoryJob(JobId)',
+    'Extension Action: a failed or stopped job resumes its unfinished regions from their checkpoints.',
+  ],
+  [
+    'ListDeliveryHistoryJobFailures(JobId, PageSize, PageNumber)',
+    "Extension Action: a job's failed delivery attempts with the sink's own code and message.",
+  ],
+  [
+    'GetDeliveryHistoryJob / ListDeliveryHistoryJobs `Progress`',
+    'Extension fields: TotalEvents, DeliveredEvents, FailedEvents, Batches, Bytes, PercentDone, EventsPerSecond, EtaSeconds; per region in `Status[]`: TotalEvents, DeliveredEvents, PercentDone, ErrorCode, ErrorMessage.',
+  ],
+  [
+    'CreateDeliveryHistoryJob `StartTime` / `EndTime`',
+    'Extension parameters: a chosen window instead of the last 90 days.',
+  ],
 ];
 
 export function renderApiCoverage(): string {

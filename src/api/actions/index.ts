@@ -29,10 +29,13 @@ import {
 } from './global-events-storage-region.js';
 import { listDataEventSelectorsAction } from './list-data-event-selectors.js';
 import { listDataEventServicesAction } from './list-data-event-services.js';
+import { listDeliveryHistoryJobFailures } from './list-delivery-history-job-failures.js';
 import { listDeliveryHistoryJobs } from './list-delivery-history-jobs.js';
 import { lookupEvents } from './lookup-events.js';
 import { putDataEventSelector } from './put-data-event-selector.js';
+import { retryDeliveryHistoryJob } from './retry-delivery-history-job.js';
 import { startLoggingAction } from './start-logging.js';
+import { stopDeliveryHistoryJob } from './stop-delivery-history-job.js';
 import { stopLoggingAction } from './stop-logging.js';
 import { updateTrailAction } from './update-trail.js';
 import {
@@ -51,6 +54,10 @@ export const ACTIONS: ReadonlyMap<string, ActionDefinition> = new Map(
     createDeliveryHistoryJob,
     getDeliveryHistoryJob,
     deleteDeliveryHistoryJob,
+    // opentrail extensions ([C2])
+    stopDeliveryHistoryJob,
+    retryDeliveryHistoryJob,
+    listDeliveryHistoryJobFailures,
     // Trails and regions ([B1])
     createTrailAction,
     describeTrailsAction,

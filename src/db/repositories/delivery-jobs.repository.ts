@@ -124,6 +124,68 @@ export async function markJobDeleted(
 }
 
 /** Stops the trail's running jobs (status 3, State Stopped) with a reason; returns how many. */
+/** Stops one queued or running job (StopDeliveryHistoryJob); false when it was not active. */
+export async function stopActiveJob(
+  db: Kysely<Database>,
+  accountId: string,
+  jobId: number,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({
+      job_status: 3,
+      state: 'Stopped',
+      stop_reason: 'Stopped',
+      updated_at: now,
+      finished_at: now,
+      locked_by: null,
+      lease_expires_at: null,
+    })
+    .where('id', '=', jobId)
+    .where('account_id', '=', accountId)
+    .where('job_status', 'in', [0, 1])
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Queues a stopped or failed job again (RetryDeliveryHistoryJob): its unfinished streams start
+ * over from their checkpoints with a fresh failure budget; finished streams stay finished.
+ */
+export async function requeueJob(
+  db: Kysely<Database>,
+  accountId: string,
+  jobId: number,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({
+      job_status: 0,
+      state: 'Queued',
+      stop_reason: null,
+      last_error: null,
+      updated_at: now,
+      finished_at: null,
+      run_at: now,
+    })
+    .where('id', '=', jobId)
+    .where('account_id', '=', accountId)
+    .where('job_status', '=', 3)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await db
+    .updateTable('delivery_job_progress')
+    .set({ status: 0, failures: 0, error_code: null, error_message: null, updated_at: now })
+    .where('job_id', '=', jobId)
+    .where('status', '!=', 2)
+    .execute();
+  return true;
+}
+
 export async function stopActiveJobsOfTrail(
   db: Kysely<Database>,
   accountId: string,

@@ -42,6 +42,7 @@ export async function claimNextJob(
       lease_expires_at: now + leaseMs,
       heartbeat_at: now,
       attempts: sql`attempts + 1`,
+      started_at: sql`coalesce(started_at, ${now})`,
       job_status: sql`case when job_status = 0 then 1 else job_status end`,
       state: sql`case when state = 'Queued' then 'Running' else state end`,
       updated_at: sql`case when job_status = 0 then ${now} else updated_at end`,

@@ -1,5 +1,10 @@
 import { type Insertable, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
-import type { Database, DeliveryBatchesTable, DeliveryJobProgressTable } from '../schema.js';
+import type {
+  Database,
+  DeliveryBatchesTable,
+  DeliveryJobFailuresTable,
+  DeliveryJobProgressTable,
+} from '../schema.js';
 
 export type ProgressRow = Selectable<DeliveryJobProgressTable>;
 export type BatchRow = Selectable<DeliveryBatchesTable>;
@@ -91,6 +96,15 @@ export async function markBatchAcked(
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** A sum over the planned batches of one stream's chunk, as a subquery. */
+function chunkSum(key: StreamKey, endSeq: number, what: 'event_count' | 'bytes' | 'count(*)') {
+  const value =
+    what === 'count(*)' ? sql`count(*)` : sql`coalesce(sum(${sql.ref(`b.${what}`)}), 0)`;
+  return sql<number>`(select ${value} from delivery_batches b
+    where b.job_id = ${key.jobId} and b.region = ${key.region}
+      and b.destination = ${key.destination} and b.chunk_end_seq <= ${endSeq})`;
+}
+
 /**
  * Every batch of the chunk is acknowledged: move the checkpoint to the chunk's last sequence,
  * count the chunk's events, forget its batches. One transaction. The count comes from the
@@ -110,13 +124,9 @@ export async function completeChunk(
         checkpoint_seq: chunk.endSeq,
         // In the same statement: a read first would make SQLite's transaction a reader that
         // cannot become a writer once another process has written (SQLITE_BUSY_SNAPSHOT).
-        delivered_count: eb(
-          'delivered_count',
-          '+',
-          sql<number>`(select coalesce(sum(b.event_count), 0) from delivery_batches b
-            where b.job_id = ${key.jobId} and b.region = ${key.region}
-              and b.destination = ${key.destination} and b.chunk_end_seq <= ${chunk.endSeq})`,
-        ),
+        delivered_count: eb('delivered_count', '+', chunkSum(key, chunk.endSeq, 'event_count')),
+        batches: eb('batches', '+', chunkSum(key, chunk.endSeq, 'count(*)')),
+        bytes: eb('bytes', '+', chunkSum(key, chunk.endSeq, 'bytes')),
         failures: 0,
         error_code: null,
         error_message: null,
@@ -134,6 +144,14 @@ export async function completeChunk(
     chunk.beforeCommit?.();
     return true;
   });
+}
+
+/** Records one failed attempt of a stream for ListDeliveryHistoryJobFailures ([C2]). */
+export async function insertFailure(
+  db: Kysely<Database>,
+  failure: Insertable<DeliveryJobFailuresTable>,
+): Promise<void> {
+  await db.insertInto('delivery_job_failures').values(failure).execute();
 }
 
 /** Sets a stream's status (2 done, 3 failed) and, on failure, what went wrong. */

@@ -176,6 +176,8 @@ export interface DeliveryScan {
   eventRW: 'All' | 'Read' | 'Write';
   /** Oldest eventTime (epoch ms) delivered. */
   fromTime: number;
+  /** Newest eventTime delivered (a chosen window's end, inclusive); none by default. */
+  toTime?: number | undefined;
   /** Exclusive lower bound (a checkpoint); 0 to start at the beginning. */
   afterSeq: number;
   /** Inclusive upper bound (a job's cut-off or the safe horizon). */
@@ -210,6 +212,7 @@ export async function scanEventsForDelivery(
     .where('seq', '<=', scan.cutoffSeq)
     .where('event_time', '>=', scan.fromTime);
   if (scan.eventRW !== 'All') q = q.where('event_rw', '=', scan.eventRW);
+  if (scan.toTime !== undefined) q = q.where('event_time', '<=', scan.toTime);
   const rows = await q.orderBy('seq').limit(scan.limit).execute();
   return rows.map((r) => ({
     seq: Number(r.seq),
@@ -217,4 +220,23 @@ export async function scanEventsForDelivery(
     eventTime: Number(r.event_time),
     eventJson: r.event_json,
   }));
+}
+
+/** How many events a delivery scan over the whole range would read ([C2] TotalEvents). */
+export async function countEventsForDelivery(
+  db: Kysely<Database>,
+  scan: Omit<DeliveryScan, 'limit'>,
+): Promise<number> {
+  let q = db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', scan.accountId)
+    .where('acs_region', '=', scan.region)
+    .where('seq', '>', scan.afterSeq)
+    .where('seq', '<=', scan.cutoffSeq)
+    .where('event_time', '>=', scan.fromTime);
+  if (scan.eventRW !== 'All') q = q.where('event_rw', '=', scan.eventRW);
+  if (scan.toTime !== undefined) q = q.where('event_time', '<=', scan.toTime);
+  const row = await q.executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

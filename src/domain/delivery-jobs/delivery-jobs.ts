@@ -17,7 +17,9 @@ import { DAY_MS, MINUTE_MS } from '../../lib/time.js';
 import { dataEventSelectorSet } from '../data-event-selectors/data-event-selectors.js';
 import { type Trail, toTrail } from '../trails/trail.js';
 import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
+import { type JobProgress, jobProgress } from './job-progress.js';
 import { destinationsOf, type JobDestination, regionsOf } from './job-scope.js';
+import type { ChosenWindow } from './job-window.js';
 
 export interface JobContext {
   db: Kysely<Database>;
@@ -34,14 +36,23 @@ export interface JobContext {
   safeHorizon(db: Kysely<Database>): Promise<number>;
 }
 
+export interface JobInput {
+  trailName: string;
+  clientToken?: string | undefined;
+  /** [C2]: StartTime/EndTime chosen by the caller instead of the default window. */
+  window?: ChosenWindow | undefined;
+}
+
 /** decisions §5: the reported window is CreatedTime − 90 days … CreatedTime + 5 minutes. */
 export const WINDOW_BEFORE_MS = 90 * DAY_MS;
 export const WINDOW_AFTER_MS = 5 * MINUTE_MS;
 
-function fingerprint(trailName: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ TrailName: trailName }))
-    .digest('hex');
+/** What a ClientToken is bound to: the trail, and the window when one was chosen. */
+function fingerprint(trailName: string, window: ChosenWindow | undefined): string {
+  const params = window
+    ? { TrailName: trailName, StartTime: window.start, EndTime: window.end }
+    : { TrailName: trailName };
+  return createHash('sha256').update(JSON.stringify(params)).digest('hex');
 }
 
 /**
@@ -87,7 +98,7 @@ function isActiveSlotConflict(e: unknown): boolean {
  */
 export async function createDeliveryJob(
   ctx: JobContext,
-  input: { trailName: string; clientToken?: string | undefined },
+  input: JobInput,
 ): Promise<{ jobId: number; created: boolean }> {
   // Read before the lock: on PostgreSQL it waits for event writes in flight.
   const horizon = await ctx.safeHorizon(ctx.db);
@@ -107,10 +118,10 @@ export async function createDeliveryJob(
 async function createLocked(
   trx: Kysely<Database>,
   ctx: JobContext,
-  input: { trailName: string; clientToken?: string | undefined },
+  input: JobInput,
   horizon: number,
 ): Promise<{ jobId: number; created: boolean }> {
-  const print = fingerprint(input.trailName);
+  const print = fingerprint(input.trailName, input.window);
   if (input.clientToken !== undefined) {
     const earlier = await findJobByClientToken(trx, ctx.accountId, input.clientToken);
     if (earlier) {
@@ -145,8 +156,9 @@ async function createLocked(
       request_fingerprint: print,
       created_at: now,
       updated_at: now,
-      window_start: now - WINDOW_BEFORE_MS,
-      window_end: now + WINDOW_AFTER_MS,
+      window_start: input.window?.start ?? now - WINDOW_BEFORE_MS,
+      window_end: input.window?.end ?? now + WINDOW_AFTER_MS,
+      window_chosen: input.window ? 1 : 0,
       cutoff_seq: cutoff,
       run_at: now,
     },
@@ -171,6 +183,8 @@ export interface RegionStatus {
 
 export interface DeliveryJobDetail extends DeliveryJob {
   regions: RegionStatus[];
+  /** [C2] extension: counters, in all and per region (same order as `regions`). */
+  progress: JobProgress;
 }
 
 /** A region's status from its destinations: failed if any failed, done when all are done. */
@@ -183,7 +197,7 @@ function regionStatus(job: DeliveryJob, statuses: number[]): number {
 }
 
 export async function getDeliveryJob(
-  ctx: Pick<JobContext, 'db' | 'accountId'>,
+  ctx: Pick<JobContext, 'db' | 'accountId' | 'now'>,
   jobId: number,
 ): Promise<DeliveryJobDetail> {
   const row = await findLiveJob(ctx.db, ctx.accountId, jobId);
@@ -193,6 +207,7 @@ export async function getDeliveryJob(
   const regions = JSON.parse(row.regions_json) as string[];
   return {
     ...job,
+    progress: await jobProgress(ctx.db, row, ctx.now),
     regions: regions.map((region) => ({
       region,
       status: regionStatus(

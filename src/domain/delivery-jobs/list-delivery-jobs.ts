@@ -5,10 +5,11 @@ import {
 } from '../../db/repositories/delivery-jobs.repository.js';
 import type { Database } from '../../db/schema.js';
 import { type DeliveryJob, toDeliveryJob } from './delivery-job.js';
+import { type JobProgress, jobProgress } from './job-progress.js';
 
 export interface JobsPage {
   totalCount: number;
-  jobs: DeliveryJob[];
+  jobs: Array<DeliveryJob & { progress: JobProgress }>;
 }
 
 /** One page of the account's jobs, newest first (ties by JobId descending). */
@@ -16,6 +17,7 @@ export async function listDeliveryJobs(
   db: Kysely<Database>,
   accountId: string,
   page: { pageNumber: number; pageSize: number },
+  now: number,
 ): Promise<JobsPage> {
   const offset = (page.pageNumber - 1) * page.pageSize;
   const [totalCount, rows] = await Promise.all([
@@ -24,5 +26,8 @@ export async function listDeliveryJobs(
       ? []
       : listDeliveryJobsPage(db, accountId, page.pageSize, offset),
   ]);
-  return { totalCount, jobs: rows.map(toDeliveryJob) };
+  const jobs = await Promise.all(
+    rows.map(async (row) => ({ ...toDeliveryJob(row), progress: await jobProgress(db, row, now) })),
+  );
+  return { totalCount, jobs };
 }

@@ -5,6 +5,7 @@ import { finishJob } from '../../db/repositories/delivery-leases.repository.js';
 import {
   type BatchRow,
   completeChunk,
+  insertFailure,
   listProgress,
   listUnackedBatches,
   markBatchAcked,
@@ -118,6 +119,7 @@ async function runStreamChunk(
     region: row.region,
     eventRW: job.event_rw as ScopeFilter['eventRW'],
     fromTime: job.window_start,
+    toTime: job.window_chosen === 1 ? job.window_end : undefined,
     maxSeq: job.cutoff_seq ?? 0,
     dataEvents,
   };
@@ -176,7 +178,7 @@ async function runStreamChunk(
         ctx.db,
         key,
         ctx.owner,
-        planned.map(({ row: r, prepared: { content: c, count, objectName } }) => ({
+        planned.map(({ row: r, prepared: { content: c, count, objectName, body } }) => ({
           job_id: job.id,
           region: row.region,
           destination: row.destination,
@@ -187,6 +189,7 @@ async function runStreamChunk(
           last_seq: c.lastSeq,
           event_count: count,
           object_name: objectName,
+          bytes: body.length,
           created_at: now,
         })),
         now,
@@ -194,6 +197,17 @@ async function runStreamChunk(
     );
   }
   return sendPlanned(key, chunkEnd, planned, sink, ctx);
+}
+
+/** eventTime (epoch ms) of a stored event text, for the failure list; null when unreadable. */
+function eventTimeOf(json: string | undefined): number | null {
+  if (json === undefined) return null;
+  try {
+    const ms = Date.parse(String((JSON.parse(json) as { eventTime?: unknown }).eventTime));
+    return Number.isFinite(ms) ? ms : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Planned {
@@ -209,6 +223,7 @@ async function sendPlanned(
   ctx: SliceContext,
 ): Promise<SliceOutcome> {
   let failure: unknown;
+  let failed: PreparedBatch | undefined;
   let next = 0;
   let acked = 0;
   const worker = async () => {
@@ -218,7 +233,10 @@ async function sendPlanned(
       try {
         await sink.deliver(item.prepared, ctx.signal);
       } catch (e) {
-        failure ??= e;
+        if (failure === undefined) {
+          failure = e;
+          failed = item.prepared;
+        }
         return;
       }
       ctx.crashPoint?.('after-ack');
@@ -252,6 +270,17 @@ async function sendPlanned(
     progressed: acked > 0,
   });
   if (failures === undefined) throw new LeaseLost('lease lost');
+  await insertFailure(ctx.db, {
+    job_id: key.jobId,
+    region: key.region,
+    destination: key.destination,
+    error_code: details.code,
+    error_message: message,
+    attempts: failures,
+    first_event_time: eventTimeOf(failed?.content.events[0]),
+    last_event_time: eventTimeOf(failed?.content.events.at(-1)),
+    created_at: now,
+  });
   ctx.logger.warn(
     {
       jobId: key.jobId,
