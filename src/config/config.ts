@@ -117,6 +117,36 @@ export const configSchema = z
             message:
               'accessKeyId and accessKeySecret must be given together (OPENTRAIL_SLS_ACCESS_KEY_ID / OPENTRAIL_SLS_ACCESS_KEY_SECRET)',
           }),
+        /**
+         * OSS (or any S3-compatible store) through the S3 API. With endpoint and key pair set, OSS
+         * destinations are written there (PutObject); without them, the file sink writes the OSS
+         * layout instead (decisions §6).
+         */
+        oss: z
+          .object({
+            /** e.g. `https://s3.oss-cn-hangzhou.aliyuncs.com` (delivery-sinks §4.3), or a CNAME. */
+            endpoint: z
+              .string()
+              .regex(/^https?:\/\/[^/\s]+\/?$/, 'must be an http(s) URL without a path')
+              .optional(),
+            /** Signing region; unset, taken from an `oss-<region>` endpoint host, else `us-east-1`. */
+            region: z.string().min(1).max(64).optional(),
+            accessKeyId: z.string().min(1).max(128).optional(),
+            /** Never logged (observability/logger.ts redacts it). */
+            accessKeySecret: z.string().min(1).max(256).optional(),
+            /** OSS wants virtual-hosted style (bucket in the host); S3 fakes often path style. */
+            forcePathStyle: z
+              .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+              .default(false),
+          })
+          .prefault({})
+          .refine((s) => (s.accessKeyId === undefined) === (s.accessKeySecret === undefined), {
+            message:
+              'accessKeyId and accessKeySecret must be given together (OPENTRAIL_OSS_ACCESS_KEY_ID / OPENTRAIL_OSS_ACCESS_KEY_SECRET)',
+          })
+          .refine((s) => s.accessKeyId === undefined || s.endpoint !== undefined, {
+            message: 'an OSS key pair needs delivery.oss.endpoint (OPENTRAIL_OSS_ENDPOINT)',
+          }),
       })
       .prefault({}),
     /** Test hooks; never set in production. */

@@ -31,6 +31,11 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_SLS_COMPRESSION', ['delivery', 'sls', 'compression'], 'string'],
   ['OPENTRAIL_SLS_LOG_TIME', ['delivery', 'sls', 'logTime'], 'string'],
   ['OPENTRAIL_SLS_LOGSTORE_TTL_DAYS', ['delivery', 'sls', 'logstoreTtlDays'], 'string'],
+  ['OPENTRAIL_OSS_ENDPOINT', ['delivery', 'oss', 'endpoint'], 'string'],
+  ['OPENTRAIL_OSS_REGION', ['delivery', 'oss', 'region'], 'string'],
+  ['OPENTRAIL_OSS_ACCESS_KEY_ID', ['delivery', 'oss', 'accessKeyId'], 'string'],
+  ['OPENTRAIL_OSS_ACCESS_KEY_SECRET', ['delivery', 'oss', 'accessKeySecret'], 'string'],
+  ['OPENTRAIL_OSS_FORCE_PATH_STYLE', ['delivery', 'oss', 'forcePathStyle'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 
