@@ -131,6 +131,8 @@ export interface TrailsTable {
   live_start_seq: number | null;
   created_at: number;
   updated_at: number;
+  /** [D2] the bucket's region as the OSS endpoint reported it (OssBucketLocation); see 0007. */
+  oss_bucket_location: Generated<string | null>;
 }
 
 /**

@@ -36,6 +36,7 @@ export function trailContext({ caller, services }: ActionContext): TrailContext 
     accountId: caller.accountId,
     regions: services.config.regions,
     now: services.clock.now(),
+    ossBucketCheck: services.ossBucketCheck,
   };
 }
 
@@ -90,8 +91,8 @@ export function trailSettingsToWire(t: Trail): Record<string, unknown> {
 
 /**
  * One `TrailList` entry of DescribeTrails. `Region` is the home region (listing is account-wide,
- * so there are no shadow copies); `OssBucketLocation` is `oss-<home region>` until the OSS sink
- * ([D2]) can look the bucket up; `OrganizationId` is left out, as for every single-account
+ * so there are no shadow copies); `OssBucketLocation` is the region the OSS endpoint reported for
+ * the bucket, or `oss-<home region>` when no endpoint was configured when it was set; `OrganizationId` is left out, as for every single-account
  * trail, because opentrail has no resource directory. A write role the caller left out is
  * answered as the service-linked role (SLS, MaxCompute) or `""` (OSS), see serviceLinkedRoleArn.
  */

@@ -26,6 +26,8 @@ export interface Trail extends TrailSettings {
   startLoggingAt: number | null;
   stopLoggingAt: number | null;
   liveStartSeq: number | null;
+  /** The bucket's region as OSS reported it when the bucket was checked; null if never checked. */
+  ossBucketLocation: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -45,9 +47,15 @@ export function serviceLinkedRoleArn(accountId: string): string {
   return `acs:ram::${accountId}:role/aliyunserviceroleforactiontrail`;
 }
 
-/** `oss-<region>`, the documented OssBucketLocation form; the bucket's home region is assumed. */
-export function ossBucketLocation(t: Pick<Trail, 'ossBucketName' | 'homeRegion'>): string {
-  return t.ossBucketName ? `oss-${t.homeRegion}` : '';
+/**
+ * OssBucketLocation: what OSS reported when the bucket was checked, else `oss-<home region>`
+ * (the documented form, assuming the bucket sits in the trail's home region).
+ */
+export function ossBucketLocation(
+  t: Pick<Trail, 'ossBucketName' | 'homeRegion' | 'ossBucketLocation'>,
+): string {
+  if (!t.ossBucketName) return '';
+  return t.ossBucketLocation ?? `oss-${t.homeRegion}`;
 }
 
 function nullableNumber(v: number | null): number | null {
@@ -73,6 +81,7 @@ export function toTrail(row: TrailRow): Trail {
     startLoggingAt: nullableNumber(row.start_logging_at),
     stopLoggingAt: nullableNumber(row.stop_logging_at),
     liveStartSeq: nullableNumber(row.live_start_seq),
+    ossBucketLocation: row.oss_bucket_location,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -38,6 +38,8 @@ export interface TrailContext {
   /** The configured region list (TrailRegion must be All or one of them). */
   regions: readonly string[];
   now: number;
+  /** Set when an OSS endpoint is configured: the bucket's location, or the ApiError to answer. */
+  ossBucketCheck?: ((bucket: string) => Promise<string>) | undefined;
 }
 
 /**
@@ -93,6 +95,12 @@ function settingsColumns(s: TrailSettings) {
   };
 }
 
+/** decisions §4: with an OSS endpoint, a trail may only name a bucket that exists. */
+async function checkBucket(ctx: TrailContext, bucket: string | null | undefined) {
+  if (!bucket || !ctx.ossBucketCheck) return undefined;
+  return ctx.ossBucketCheck(bucket);
+}
+
 function notFound(): ApiError {
   return new ApiError('TrailNotFoundException');
 }
@@ -107,6 +115,8 @@ export async function createTrail(ctx: TrailContext, input: CreateTrailInput): P
   checkSettings(input.settings, ctx);
   const settings: TrailSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   checkHasDestination(settings);
+  // Outside the transaction: a slow OSS answer must not hold the account's write lock.
+  const bucketLocation = await checkBucket(ctx, settings.ossBucketName);
   return ctx.db.transaction().execute(async (trx) => {
     await lockAccountForWrite(trx, ctx.accountId);
     if (await findTrail(trx, ctx.accountId, input.name)) {
@@ -142,6 +152,7 @@ export async function createTrail(ctx: TrailContext, input: CreateTrailInput): P
       start_logging_at: null,
       stop_logging_at: null,
       live_start_seq: null,
+      oss_bucket_location: bucketLocation ?? null,
       created_at: ctx.now,
       updated_at: ctx.now,
     });
@@ -187,18 +198,25 @@ export async function updateTrailSettings(
 ): Promise<Trail> {
   checkTrailName(name);
   checkSettings(changes, ctx);
+  // Only a bucket the request names is checked (and its location refreshed); a cleared one
+  // clears the location.
+  const bucketLocation = await checkBucket(ctx, changes.ossBucketName);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findTrail(trx, ctx.accountId, name);
     if (!row) throw notFound();
     const current = toTrail(row);
     const next: TrailSettings = { ...pickSettings(current), ...changes };
     checkHasDestination(next);
-    const changed = (Object.keys(next) as Array<keyof TrailSettings>).some(
-      (k) => next[k] !== current[k],
-    );
+    const location =
+      bucketLocation ??
+      (next.ossBucketName === current.ossBucketName ? current.ossBucketLocation : null);
+    const changed =
+      (Object.keys(next) as Array<keyof TrailSettings>).some((k) => next[k] !== current[k]) ||
+      location !== current.ossBucketLocation;
     if (!changed) return current;
     const updated = await updateTrail(trx, ctx.accountId, name, {
       ...settingsColumns(next),
+      oss_bucket_location: location,
       updated_at: ctx.now,
     });
     if (!updated) throw notFound();

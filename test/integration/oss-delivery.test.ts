@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEvents } from '../../src/db/repositories/events.repository.js';
+import { listDeliveryFiles } from '../helpers/delivered-files.js';
+import { waitForJobEnd } from '../helpers/delivery-jobs.js';
+import { type RunningS3rver, startS3rver } from '../helpers/s3rver.js';
+import { call } from '../helpers/sdk-clients.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { expectFailure, trailList } from '../helpers/trails.js';
+
+const DAY = 86_400_000;
+const iso = (ms: number) =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/** [D2]: with `delivery.oss` configured, trails and history jobs use a real S3 API (s3rver). */
+describe('OSS destination through the S3 API (s3rver)', () => {
+  let s3: RunningS3rver;
+  let t: TestApp;
+  let target: { url: string; host: string };
+
+  beforeAll(async () => {
+    s3 = await startS3rver(['audit-bucket', 'other-bucket']);
+    t = await startTestApp({
+      env: {
+        OPENTRAIL_REGIONS: 'cn-hangzhou,cn-beijing',
+        OPENTRAIL_OSS_ENDPOINT: s3.url,
+        OPENTRAIL_OSS_ACCESS_KEY_ID: 'S3RVER',
+        OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'S3RVER',
+        OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
+        OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
+      },
+    });
+    target = { url: t.url, host: t.host };
+  });
+  afterAll(async () => {
+    await t?.close();
+    await s3?.close();
+  });
+
+  const describeTrail = async (name: string) =>
+    trailList(await call('openapi V3', target, t.key, 'DescribeTrails', { NameList: name }))[0];
+
+  it('CreateTrail and UpdateTrail accept only a bucket that exists, and report where it is', async () => {
+    await expectFailure(
+      'openapi V3',
+      target,
+      t.key,
+      'CreateTrail',
+      { Name: 'no-bucket-trail', OssBucketName: 'missing-bucket' },
+      { code: 'BucketDoesNotExistException', status: 404 },
+    );
+    expect(await describeTrail('no-bucket-trail')).toBeUndefined();
+
+    await call('openapi V3', target, t.key, 'CreateTrail', {
+      Name: 'bucket-trail',
+      OssBucketName: 'audit-bucket',
+    });
+    const reported = await s3.client.send(new GetBucketLocationCommand({ Bucket: 'audit-bucket' }));
+    const expected = reported.LocationConstraint || 'us-east-1';
+    expect(await describeTrail('bucket-trail')).toMatchObject({
+      OssBucketName: 'audit-bucket',
+      OssBucketLocation: expected,
+    });
+
+    await expectFailure(
+      'openapi V3',
+      target,
+      t.key,
+      'UpdateTrail',
+      { Name: 'bucket-trail', OssBucketName: 'gone-bucket' },
+      { code: 'BucketDoesNotExistException', status: 404 },
+    );
+    expect((await describeTrail('bucket-trail'))?.OssBucketName).toBe('audit-bucket');
+    await call('openapi V3', target, t.key, 'UpdateTrail', {
+      Name: 'bucket-trail',
+      OssBucketName: 'other-bucket',
+    });
+    expect((await describeTrail('bucket-trail'))?.OssBucketName).toBe('other-bucket');
+  });
+
+  it('a history job writes ActionTrail objects under OssKeyPrefix: every event once', async () => {
+    const now = Date.now();
+    const history = Array.from({ length: 40 }, (_, i) => ({
+      eventId: `oss-${i}`,
+      eventName: 'DescribeInstances',
+      serviceName: 'Ecs',
+      acsRegion: i % 2 ? 'cn-hangzhou' : 'cn-beijing',
+      eventTime: iso(now - (i + 1) * DAY),
+    }));
+    await insertEvents(t.handle.db, t.key.accountId, history);
+    await call('openapi V3', target, t.key, 'CreateTrail', {
+      Name: 'oss-history-trail',
+      OssBucketName: 'audit-bucket',
+      OssKeyPrefix: 'history-logs',
+    });
+    t.engine.start();
+    const { JobId } = await call('openapi V3', target, t.key, 'CreateDeliveryHistoryJob', {
+      TrailName: 'oss-history-trail',
+    });
+    expect((await waitForJobEnd(target, t.key, JobId, 30_000)).JobStatus).toBe(2);
+
+    const objects = await s3.objects('audit-bucket', 'history-logs/');
+    const KEY =
+      /^history-logs\/AliyunLogs\/Actiontrail\/(cn-[a-z]+)\/(\d{4})\/(\d{2})\/(\d{2})\/Actiontrail_(cn-[a-z]+)_(\d{14})_1002_(\d+)_(\d+)_([0-9a-f]{32})\.gz$/;
+    const delivered: string[] = [];
+    for (const [key, body] of objects) {
+      const m = KEY.exec(key);
+      expect(m, key).not.toBeNull();
+      const [, region, yyyy, mm, dd, region2, stamp, count, size, md5] = m as RegExpExecArray;
+      expect(region2).toBe(region);
+      expect(stamp?.slice(0, 8)).toBe(`${yyyy}${mm}${dd}`);
+      expect(Number(size)).toBe(body.length);
+      expect(md5).toBe(createHash('md5').update(body).digest('hex'));
+      const events = JSON.parse(gunzipSync(body).toString('utf8')) as Array<{
+        eventId: string;
+        acsRegion: string;
+      }>;
+      expect(events).toHaveLength(Number(count));
+      for (const e of events) {
+        expect(e.acsRegion).toBe(region);
+        delivered.push(e.eventId);
+      }
+    }
+    const ours = delivered.filter((id) => id.startsWith('oss-')).sort();
+    expect(ours).toEqual(history.map((e) => e.eventId).sort());
+    // Nothing went to the file sink's OSS layout instead.
+    expect(
+      listDeliveryFiles(t.services.config.deliveryRoot).filter((f) => f.startsWith('oss/')),
+    ).toEqual([]);
+  });
+});
