@@ -2,7 +2,7 @@ import type { Config } from '../../config/config.js';
 import { ApiError } from '../../errors/api-error.js';
 import { ossSinkOptions } from '../create-sink.js';
 import { isSinkError } from '../sink.js';
-import { createS3Client, lookUpBucket } from './s3.sink.js';
+import { createS3Client, lookUpBucket, type S3SinkOptions } from './s3.sink.js';
 
 /** The bucket's OssBucketLocation, or an ApiError saying why the trail cannot use it. */
 export type OssBucketCheck = ((bucket: string) => Promise<string>) & { close(): void };
@@ -41,4 +41,20 @@ export function ossBucketCheckFromConfig(config: Config): OssBucketCheck | undef
     return found.location;
   };
   return Object.assign(check, { close: () => client.destroy() });
+}
+
+/**
+ * `opentrail doctor`: the bucket looked up through the configured endpoint and keys. Throws a
+ * message naming what OSS answered (NoSuchBucket, InvalidAccessKeyId, …), never the secret.
+ */
+export async function describeOssBucket(options: S3SinkOptions, bucket: string): Promise<string> {
+  const client = createS3Client({ ...options, timeoutMs: 10_000 });
+  try {
+    const found = await lookUpBucket(client, options, bucket);
+    if (!found)
+      throw new Error(`NoSuchBucket: bucket ${bucket} does not exist at ${options.endpoint}`);
+    return `bucket ${bucket} (${found.location}) at ${options.endpoint}: credentials accepted`;
+  } finally {
+    client.destroy();
+  }
 }

@@ -44,14 +44,20 @@ interface SdkError {
 export function s3Error(e: unknown, what: string): SinkError {
   const err = (e ?? {}) as SdkError;
   const status = err.$metadata?.httpStatusCode;
-  const code =
+  const named =
     typeof err.code === 'string'
       ? err.code
       : typeof err.name === 'string' && err.name !== 'Error'
         ? err.name
-        : status
-          ? `HTTP${status}`
-          : 'NetworkError';
+        : undefined;
+  // An answer without a body (HEAD, some proxies) leaves the SDK with `Unknown`: the status
+  // says more.
+  const code =
+    named && !/^Unknown(Error)?$/.test(named)
+      ? named
+      : status
+        ? `HTTP${status}`
+        : (named ?? 'NetworkError');
   const message = typeof err.message === 'string' && err.message ? err.message : String(e);
   // No HTTP status means no answer at all (connection reset, "socket hang up", DNS): assumed
   // transient, as the engine's failure budget still stops a batch that never gets through.

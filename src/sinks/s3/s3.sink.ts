@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  GetBucketLocationCommand,
-  HeadBucketCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { batchDestination } from '../layouts/check-batch.js';
 import { prepareOssBatch } from '../layouts/oss-layout.js';
 import {
@@ -132,8 +127,9 @@ export interface BucketInfo {
 /**
  * Whether `bucket` exists and where (CreateTrail/UpdateTrail, decisions §4; doctor). Resolves
  * `undefined` for a bucket that does not exist (404); throws the SinkError of any other failure
- * (bad key, endpoint down). An empty LocationConstraint is S3's way of saying `us-east-1`;
- * answered as the signing region, which is where the store said the bucket is.
+ * (bad key, endpoint down). GetBucketLocation rather than HeadBucket: a HEAD answer has no body,
+ * so a refusal would lose its code (InvalidAccessKeyId, AccessDenied). An empty
+ * LocationConstraint is S3's way of saying `us-east-1`; answered as the signing region.
  */
 export async function lookUpBucket(
   client: S3Client,
@@ -141,16 +137,11 @@ export async function lookUpBucket(
   bucket: string,
 ): Promise<BucketInfo | undefined> {
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
-  } catch (e) {
-    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return undefined;
-    throw s3Error(e, `HeadBucket ${bucket}`);
-  }
-  try {
     const out = await client.send(new GetBucketLocationCommand({ Bucket: bucket }));
     return { location: out.LocationConstraint || signingRegion(options) };
   } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return undefined;
     throw s3Error(e, `GetBucketLocation ${bucket}`);
   }
 }
