@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProgress } from '../../src/db/repositories/delivery-progress.repository.js';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
+import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import { listDeliveryFiles } from '../helpers/delivered-files.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { type RunningS3rver, startS3rver } from '../helpers/s3rver.js';
@@ -129,5 +131,48 @@ describe('OSS destination through the S3 API (s3rver)', () => {
     expect(
       listDeliveryFiles(t.services.config.deliveryRoot).filter((f) => f.startsWith('oss/')),
     ).toEqual([]);
+  });
+
+  it('a key OSS does not know fails the job with InvalidAccessKeyId; the bucket is left untouched', async () => {
+    await insertEvents(t.handle.db, t.key.accountId, [
+      {
+        eventId: 'bad-key-1',
+        eventName: 'DescribeInstances',
+        serviceName: 'Ecs',
+        acsRegion: 'cn-hangzhou',
+        eventTime: iso(Date.now() - DAY),
+      },
+    ]);
+    await call('openapi V3', target, t.key, 'CreateTrail', {
+      Name: 'bad-key-trail',
+      OssBucketName: 'other-bucket',
+      OssKeyPrefix: 'bad-key',
+      TrailRegion: 'cn-hangzhou',
+    });
+    // Another node of the same database whose OSS key is wrong does the delivery.
+    await t.engine.stop();
+    const config = t.services.config;
+    const badKeyEngine = createDeliveryEngine({
+      config: {
+        ...config,
+        delivery: {
+          ...config.delivery,
+          oss: { ...config.delivery.oss, accessKeyId: 'LTAI-nobody' },
+        },
+      },
+      handle: t.handle,
+      clock: t.services.clock,
+      logger: t.services.logger,
+    });
+    const { JobId } = await call('openapi V3', target, t.key, 'CreateDeliveryHistoryJob', {
+      TrailName: 'bad-key-trail',
+    });
+    await badKeyEngine.drain(100);
+    const job = await call('openapi V3', target, t.key, 'GetDeliveryHistoryJob', { JobId });
+    expect(job.JobStatus).toBe(3);
+    const progress = await listProgress(t.handle.db, Number(JobId));
+    expect(progress.map((p) => [p.status, p.error_code])).toEqual([[3, 'InvalidAccessKeyId']]);
+    expect(progress[0]?.error_message).not.toContain('S3RVER');
+    expect((await s3.objects('other-bucket', 'bad-key/')).size).toBe(0);
   });
 });
