@@ -81,6 +81,12 @@ export const configSchema = z
         chunkSize: z.coerce.number().int().min(1).max(100_000).default(5000),
         /** Batches in flight per (region, destination). */
         inFlight: z.coerce.number().int().min(1).max(64).default(4),
+        /**
+         * Live delivery to OSS and OSS-layout files flushes at most this long after the
+         * previous flush (ActionTrail: about five minutes) or once `liveFlushEvents` wait.
+         */
+        liveFlushMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+        liveFlushEvents: z.coerce.number().int().min(1).max(100_000).default(10_000),
         /** Failed attempts before a region is marked failed. */
         maxFailures: z.coerce.number().int().min(1).max(100).default(8),
         /**

@@ -69,6 +69,8 @@ export interface DeliveryJobsTable {
   lease_expires_at: number | null;
   heartbeat_at: number | null;
   finished_at: number | null;
+  /** `history` (CreateDeliveryHistoryJob) or `live` (a logging trail's live delivery, [D2]). */
+  kind: Generated<'history' | 'live'>;
 }
 
 /** Progress per (region, destination); GetDeliveryHistoryJob's `Status[]` aggregates it. */
@@ -84,6 +86,8 @@ export interface DeliveryJobProgressTable {
   error_code: string | null;
   error_message: string | null;
   updated_at: number;
+  /** When the stream last acknowledged a chunk ([D2]). */
+  last_delivered_at: Generated<number | null>;
 }
 
 /** A planned batch (decisions §6): the events of one 5-minute bucket within a sequence range. */
@@ -131,7 +135,7 @@ export interface TrailsTable {
   live_start_seq: number | null;
   created_at: number;
   updated_at: number;
-  /** [D2] the bucket's region as the OSS endpoint reported it (OssBucketLocation); see 0007. */
+  /** [D2] the bucket's region as the OSS endpoint reported it (OssBucketLocation). */
   oss_bucket_location: Generated<string | null>;
 }
 

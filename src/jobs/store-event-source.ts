@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { scanEventsForDelivery } from '../db/repositories/events.repository.js';
+import { safeHorizon, scanEventsForDelivery } from '../db/repositories/events.repository.js';
 import type { Database } from '../db/schema.js';
 import type { EventSource, ScopeFilter, StoredEvent } from './event-source.js';
 
@@ -22,6 +22,7 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
     ).map((e): StoredEvent => ({ seq: e.seq, eventTime: e.eventTime, json: e.eventJson }));
 
   return {
+    horizon: () => safeHorizon(db),
     scan: (filter, afterSeq, limit) => read(filter, afterSeq, filter.maxSeq, limit),
     async batch(filter, range) {
       const events = await read(

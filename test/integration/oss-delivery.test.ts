@@ -35,7 +35,8 @@ describe('OSS destination through the S3 API (s3rver)', () => {
       },
     });
     target = { url: t.url, host: t.host };
-  });
+    // Creating a PostgreSQL test database on a busy machine may take a while.
+  }, 60_000);
   afterAll(async () => {
     await t?.close();
     await s3?.close();

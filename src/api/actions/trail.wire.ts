@@ -1,4 +1,4 @@
-import type { Trail } from '../../domain/trails/trail.js';
+import type { LiveDeliveryState, Trail } from '../../domain/trails/trail.js';
 import {
   deliveryStatus,
   ossBucketLocation,
@@ -122,20 +122,24 @@ export function trailToWire(t: Trail): Record<string, unknown> {
 }
 
 /**
- * GetTrailStatus. The delivery fields stay empty until live delivery exists ([D2]).
+ * GetTrailStatus, from the trail's live delivery: `LatestDeliveryTime`/`LatestDeliveryError` are
+ * OSS's, `LatestDeliveryLogServiceTime`/`…Error` Log Service's (strings, '' when none).
  * `MaxComputeDeliveryStatus` (extension, only for trails with a MaxCompute project) says that
  * opentrail stores but never delivers to MaxCompute (decisions §4).
  */
-export function trailStatusToWire(t: Trail): Record<string, unknown> {
-  const status = deliveryStatus(t);
+export function trailStatusToWire(
+  t: Trail,
+  live: readonly LiveDeliveryState[] = [],
+): Record<string, unknown> {
+  const status = deliveryStatus(t, live);
   return {
     IsLogging: status.isLogging,
     StartLoggingTime: time(t.startLoggingAt),
     StopLoggingTime: time(t.stopLoggingAt),
-    LatestDeliveryTime: '',
-    LatestDeliveryError: '',
-    LatestDeliveryLogServiceTime: '',
-    LatestDeliveryLogServiceError: '',
+    LatestDeliveryTime: time(status.oss.latestDeliveryAt),
+    LatestDeliveryError: status.oss.latestError,
+    LatestDeliveryLogServiceTime: time(status.sls.latestDeliveryAt),
+    LatestDeliveryLogServiceError: status.sls.latestError,
     OssBucketStatus: status.ossBucketStatus,
     SlsLogStoreStatus: status.slsLogStoreStatus,
     ...(status.maxComputeSupported === false ? { MaxComputeDeliveryStatus: 'NotSupported' } : {}),

@@ -14,6 +14,12 @@ import {
 import type { Database } from '../../db/schema.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { stopJobsOfDeletedTrail } from '../delivery-jobs/delivery-jobs.js';
+import {
+  beginLiveDelivery,
+  dropLiveDelivery,
+  endLiveDelivery,
+  handOverLiveDelivery,
+} from './live-delivery.js';
 import { startLoggingChange, stopLoggingChange } from './logging.js';
 import { type Trail, type TrailSettings, toTrail } from './trail.js';
 import {
@@ -220,7 +226,9 @@ export async function updateTrailSettings(
       updated_at: ctx.now,
     });
     if (!updated) throw notFound();
-    return toTrail(updated);
+    const trail = toTrail(updated);
+    if (trail.status === 'Enable') await handOverLiveDelivery(trx, trail, ctx.regions, ctx.now);
+    return trail;
   });
 }
 
@@ -263,6 +271,7 @@ export async function deleteTrailIn(
   // A trail created later under the same name starts without selectors.
   await deleteDataEventSelectors(trx, accountId, name);
   await stopJobsOfDeletedTrail(trx, accountId, name, now);
+  await dropLiveDelivery(trx, accountId, name, now);
 }
 
 /** StartLogging: `Enable`, StartLoggingTime = now, and the sequence live delivery starts at. */
@@ -273,16 +282,19 @@ export async function startLogging(ctx: TrailContext, name: string): Promise<Tra
     if (!row) throw notFound();
     const change = startLoggingChange(toTrail(row), ctx.now);
     if (!change) return toTrail(row);
+    const liveStartSeq = await safeHorizon(trx);
     const patch: TrailPatch = {
       status: change.status,
       start_logging_at: change.startLoggingAt ?? null,
       // decisions §4: live delivery starts after the safe horizon of this moment; a history job
       // created while the trail logs stops exactly there, so the two never gap or overlap.
-      live_start_seq: await safeHorizon(trx),
+      live_start_seq: liveStartSeq,
     };
     const updated = await updateTrail(trx, ctx.accountId, name, patch);
     if (!updated) throw notFound();
-    return toTrail(updated);
+    const trail = toTrail(updated);
+    await beginLiveDelivery(trx, trail, ctx.regions, liveStartSeq, ctx.now);
+    return trail;
   });
 }
 
@@ -299,6 +311,7 @@ export async function stopLogging(ctx: TrailContext, name: string): Promise<Trai
       stop_logging_at: change.stopLoggingAt ?? null,
     });
     if (!updated) throw notFound();
+    await endLiveDelivery(trx, toTrail(updated), ctx.now);
     return toTrail(updated);
   });
 }
