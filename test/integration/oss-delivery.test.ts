@@ -176,4 +176,72 @@ describe('OSS destination through the S3 API (s3rver)', () => {
     expect(progress[0]?.error_message).not.toContain('S3RVER');
     expect((await s3.objects('other-bucket', 'bad-key/')).size).toBe(0);
   });
+
+  it('live delivery with an unknown key: GetTrailStatus shows InvalidAccessKeyId, then the recovery', async () => {
+    await call('openapi V3', target, t.key, 'CreateTrail', {
+      Name: 'live-oss-trail',
+      OssBucketName: 'audit-bucket',
+      OssKeyPrefix: 'live-logs',
+    });
+    await call('openapi V3', target, t.key, 'StartLogging', { Name: 'live-oss-trail' });
+    await insertEvents(
+      t.handle.db,
+      t.key.accountId,
+      Array.from({ length: 12 }, (_, i) => ({
+        eventId: `live-oss-${i}`,
+        eventName: 'DescribeInstances',
+        serviceName: 'Ecs',
+        acsRegion: 'cn-hangzhou',
+        eventTime: iso(Date.now() - (i % 3) * DAY),
+      })),
+    );
+    const status = () =>
+      call('openapi V3', target, t.key, 'GetTrailStatus', { Name: 'live-oss-trail' });
+    // This node's OSS key is wrong: the stream keeps failing, and says why.
+    await t.engine.stop();
+    const config = t.services.config;
+    const fast = { ...config.delivery, liveFlushMs: 100, pollMs: 20 };
+    const engineWith = (accessKeyId: string) =>
+      createDeliveryEngine({
+        config: { ...config, delivery: { ...fast, oss: { ...config.delivery.oss, accessKeyId } } },
+        handle: t.handle,
+        clock: t.services.clock,
+        logger: t.services.logger,
+      });
+    const wrong = engineWith('LTAI-nobody');
+    wrong.start();
+    let failing: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && !failing.LatestDeliveryError; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      failing = await status();
+    }
+    await wrong.stop();
+    expect(failing).toMatchObject({
+      IsLogging: true,
+      LatestDeliveryError: expect.stringMatching(/^InvalidAccessKeyId: /),
+      OssBucketStatus: false,
+    });
+    expect((await s3.objects('audit-bucket', 'live-logs/')).size).toBe(0);
+
+    // The key fixed (a node with the right one): everything arrives once and the error clears.
+    const fixed = engineWith('S3RVER');
+    fixed.start();
+    let delivered: string[] = [];
+    for (let i = 0; i < 200 && delivered.length < 12; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      delivered = [...(await s3.objects('audit-bucket', 'live-logs/')).values()].flatMap((b) =>
+        (JSON.parse(gunzipSync(b).toString('utf8')) as Array<{ eventId: string }>)
+          .map((e) => e.eventId)
+          // The account's own API calls (self-audit) are delivered too.
+          .filter((id) => id.startsWith('live-oss-')),
+      );
+    }
+    await fixed.stop();
+    expect(delivered.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `live-oss-${i}`).sort());
+    expect(await status()).toMatchObject({
+      LatestDeliveryError: '',
+      LatestDeliveryTime: expect.stringMatching(/^\d{4}-/),
+      OssBucketStatus: true,
+    });
+  });
 });
