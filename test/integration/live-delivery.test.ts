@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
+import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { call } from '../helpers/sdk-clients.js';
@@ -153,5 +154,39 @@ describe('live delivery of a logging trail (file sink)', () => {
     await ingest('deleted-', 5, () => Date.now());
     await new Promise((r) => setTimeout(r, 1_000));
     expect(oss('deleted-')).toEqual([]);
+  });
+
+  it('two engines on one database share the live stream: every event once', async () => {
+    const config = t.services.config;
+    const second = createDeliveryEngine({
+      config: { ...config, delivery: { ...config.delivery, workers: 2 } },
+      handle: t.handle,
+      clock: t.services.clock,
+      logger: t.services.logger,
+    });
+    second.start();
+    try {
+      await call('openapi V3', target, t.key, 'CreateTrail', {
+        Name: 'shared-trail',
+        OssBucketName: 'shared-bucket',
+      });
+      await call('openapi V3', target, t.key, 'StartLogging', { Name: 'shared-trail' });
+      const now = Date.now();
+      for (let round = 0; round < 5; round++) {
+        await ingest(`shared-${round}-`, 40, (i) => now - i * 5 * 60_000);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const expected = Array.from({ length: 5 }, (_, r) => ids(`shared-${r}-`, 40))
+        .flat()
+        .sort();
+      const delivered = () =>
+        readOssDelivery(t.services.config.deliveryRoot, 'shared-bucket', 'shared-').map(
+          (e) => e.eventId,
+        );
+      const got = await until(delivered, (v) => v.length >= expected.length, 30_000);
+      expect(got.sort()).toEqual(expected);
+    } finally {
+      await second.stop();
+    }
   });
 });
