@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
+import { resumeLiveDelivery } from '../../src/domain/trails/live-delivery.js';
 import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import { readOssDelivery } from '../helpers/delivered-files.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
@@ -188,5 +189,31 @@ describe('live delivery of a logging trail (file sink)', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('a trail that was logging before live delivery existed gets its stream at start-up, once', async () => {
+    await call('openapi V3', target, t.key, 'CreateTrail', {
+      Name: 'upgraded-trail',
+      OssBucketName: 'upgraded-bucket',
+    });
+    await call('openapi V3', target, t.key, 'StartLogging', { Name: 'upgraded-trail' });
+    // As an older version left it: logging, but no live stream.
+    const live = t.handle.db
+      .selectFrom('delivery_jobs')
+      .select('id')
+      .where('trail_name', '=', 'upgraded-trail')
+      .where('kind', '=', 'live');
+    await t.handle.db.deleteFrom('delivery_job_progress').where('job_id', 'in', live).execute();
+    await t.handle.db.deleteFrom('delivery_jobs').where('id', 'in', live).execute();
+    await ingest('upgraded-', 10, () => Date.now());
+    const regions = t.services.config.regions;
+    expect(await resumeLiveDelivery(t.handle.db, regions, Date.now())).toBe(1);
+    expect(await resumeLiveDelivery(t.handle.db, regions, Date.now())).toBe(0);
+    const delivered = () =>
+      readOssDelivery(t.services.config.deliveryRoot, 'upgraded-bucket', 'upgraded-').map(
+        (e) => e.eventId,
+      );
+    const got = await until(delivered, (v) => v.length >= 10);
+    expect(got.sort()).toEqual(ids('upgraded-', 10).sort());
   });
 });

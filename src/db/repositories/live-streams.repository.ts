@@ -135,3 +135,30 @@ export async function listLiveStreamState(
     failures: Number(r.failures),
   }));
 }
+
+/** Logging trails without a following live stream (e.g. started before live delivery existed). */
+export async function listTrailsWithoutLiveStream(
+  db: Kysely<Database>,
+  accountId?: string,
+): Promise<Array<{ account_id: string; name: string }>> {
+  let q = db
+    .selectFrom('trails as t')
+    .select(['t.account_id', 't.name'])
+    .where('t.status', '=', 'Enable')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('delivery_jobs as j')
+            .select('j.id')
+            .whereRef('j.account_id', '=', 't.account_id')
+            .whereRef('j.trail_name', '=', 't.name')
+            .where('j.kind', '=', 'live')
+            .where('j.cutoff_seq', 'is', null)
+            .where('j.deleted_at', 'is', null)
+            .where('j.job_status', 'in', [0, 1]),
+        ),
+      ),
+    );
+  if (accountId !== undefined) q = q.where('t.account_id', '=', accountId);
+  return q.orderBy('t.id').execute();
+}

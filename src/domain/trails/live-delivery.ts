@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
+import { lockAccountForWrite } from '../../db/repositories/accounts.repository.js';
 import { safeHorizon } from '../../db/repositories/events.repository.js';
 import {
   deleteLiveStreams,
   endLiveStreams,
   insertLiveStream,
+  listTrailsWithoutLiveStream,
 } from '../../db/repositories/live-streams.repository.js';
+import { findTrail } from '../../db/repositories/trails.repository.js';
 import type { Database } from '../../db/schema.js';
 import { destinationsOf, regionsOf } from '../delivery-jobs/job-scope.js';
-import type { Trail } from './trail.js';
+import { type Trail, toTrail } from './trail.js';
 
 /**
  * A logging trail's live delivery (docs/delivery.md "Live delivery"): one live stream (a leased
@@ -20,10 +23,10 @@ export async function beginLiveDelivery(
   configuredRegions: readonly string[],
   fromSeq: number,
   now: number,
-): Promise<void> {
+): Promise<boolean> {
   // MaxCompute is stored but never delivered to (decisions §4): no stream without SLS or OSS.
   const destinations = destinationsOf(trail);
-  if (destinations.length === 0) return;
+  if (destinations.length === 0) return false;
   await insertLiveStream(trx, {
     accountId: trail.accountId,
     trailName: trail.name,
@@ -34,6 +37,7 @@ export async function beginLiveDelivery(
     fromSeq,
     now,
   });
+  return true;
 }
 
 /**
@@ -72,4 +76,31 @@ export function dropLiveDelivery(
   now: number,
 ): Promise<void> {
   return deleteLiveStreams(trx, accountId, trailName, now);
+}
+
+/**
+ * At start-up: a trail that logs but has no following live stream (it started logging before
+ * this version delivered live) gets one from its `live_start_seq`, so everything since its
+ * StartLogging is delivered. Under the account's write lock and checked again there, so two
+ * nodes starting at once create one stream. Returns how many were created.
+ */
+export async function resumeLiveDelivery(
+  db: Kysely<Database>,
+  configuredRegions: readonly string[],
+  now: number,
+): Promise<number> {
+  let created = 0;
+  for (const candidate of await listTrailsWithoutLiveStream(db)) {
+    created += await db.transaction().execute(async (trx) => {
+      await lockAccountForWrite(trx, candidate.account_id);
+      const still = await listTrailsWithoutLiveStream(trx, candidate.account_id);
+      if (!still.some((t) => t.name === candidate.name)) return 0;
+      const row = await findTrail(trx, candidate.account_id, candidate.name);
+      if (!row) return 0;
+      const trail = toTrail(row);
+      const from = trail.liveStartSeq ?? (await safeHorizon(trx));
+      return (await beginLiveDelivery(trx, trail, configuredRegions, from, now)) ? 1 : 0;
+    });
+  }
+  return created;
 }
