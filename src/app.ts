@@ -6,6 +6,7 @@ import { sendError } from './api/rpc/render.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
 import { newRequestId } from './lib/ids.js';
+import { ossBucketCheckFromConfig } from './sinks/s3/oss-bucket-check.js';
 
 /** Largest RPC body we read; ActionTrail requests are small (the ingest API has its own limit). */
 const RPC_BODY_LIMIT = 1024 * 1024;
@@ -13,7 +14,10 @@ const RPC_BODY_LIMIT = 1024 * 1024;
 /**
  * Builds the HTTP app without listening (architecture lesson 6): main.ts listens, tests inject.
  */
-export async function buildApp(services: AppServices): Promise<FastifyInstance> {
+export async function buildApp(given: AppServices): Promise<FastifyInstance> {
+  // Built here so every app (serve, tests) checks buckets when an OSS endpoint is configured.
+  const bucketCheck = given.ossBucketCheck ? undefined : ossBucketCheckFromConfig(given.config);
+  const services: AppServices = bucketCheck ? { ...given, ossBucketCheck: bucketCheck } : given;
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     // Fastify's request log would print URLs, and v1 URLs carry the SecurityToken.
@@ -42,5 +46,6 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   registerRpcGateway(app, services);
   registerIngestRoute(app, services);
+  if (bucketCheck) app.addHook('onClose', async () => bucketCheck.close());
   return app;
 }

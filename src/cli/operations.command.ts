@@ -5,6 +5,7 @@ import { openDatabase } from '../db/open-database.js';
 import { runDoctor } from '../domain/operations/doctor.js';
 import { systemClock } from '../lib/clock.js';
 import { createSink, sinkOptionsFromConfig } from '../sinks/create-sink.js';
+import { describeOssBucket } from '../sinks/s3/oss-bucket-check.js';
 import { checkSlsProject } from '../sinks/sls/sls.sink.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 
@@ -35,13 +36,14 @@ export function registerOperationsCommands(program: Command): void {
 
   addCommonOptions(program.command('doctor'))
     .description(
-      'check the database, its schema, the clock, the delivery root and, when configured, SLS access; exit 1 on a failure',
+      'check the database, its schema, the clock, the delivery root and, when configured, SLS and OSS access; exit 1 on a failure',
     )
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
       const config = configFromOptions(opts);
       const sinkOptions = sinkOptionsFromConfig(config);
       const sls = sinkOptions.sls;
+      const oss = sinkOptions.oss;
       const results = await runDoctor({
         open: () => openDatabase(config, { migrate: false }),
         sink: createSink(sinkOptions),
@@ -51,6 +53,7 @@ export function registerOperationsCommands(program: Command): void {
                 checkSlsProject(sls, project, region),
             }
           : {}),
+        ...(oss ? { checkOssBucket: (bucket: string) => describeOssBucket(oss, bucket) } : {}),
         now: () => systemClock.now(),
         leaseMs: config.delivery.leaseSeconds * 1000,
       });

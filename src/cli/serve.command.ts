@@ -9,6 +9,7 @@ import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
 import { DayPartitionMaintenance, dayPartitionsOf } from '../domain/events/day-partitions.js';
 import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
+import { resumeLiveDelivery } from '../domain/trails/live-delivery.js';
 import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { deliveryJobsHold } from '../jobs/delivery-hold.js';
 import { systemClock } from '../lib/clock.js';
@@ -93,6 +94,9 @@ export async function serve(config: Config): Promise<void> {
     printBanner(config, boot.generated, file);
   }
 
+  // Trails that were logging before this version delivered live get their live stream now.
+  const resumed = await resumeLiveDelivery(handle.db, config.regions, clock.now());
+  if (resumed > 0) logger.info({ trails: resumed }, 'live delivery resumed for logging trails');
   const engine = createDeliveryEngine({ config, handle, clock, logger });
   const services = { config, db: handle.db, clock, logger, deliveryEngine: engine };
   const app = await buildApp(services);

@@ -81,6 +81,12 @@ export const configSchema = z
         chunkSize: z.coerce.number().int().min(1).max(100_000).default(5000),
         /** Batches in flight per (region, destination). */
         inFlight: z.coerce.number().int().min(1).max(64).default(4),
+        /**
+         * Live delivery to OSS and OSS-layout files flushes at most this long after the
+         * previous flush (ActionTrail: about five minutes) or once `liveFlushEvents` wait.
+         */
+        liveFlushMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+        liveFlushEvents: z.coerce.number().int().min(1).max(100_000).default(10_000),
         /** Failed attempts before a region is marked failed. */
         maxFailures: z.coerce.number().int().min(1).max(100).default(8),
         /**
@@ -116,6 +122,36 @@ export const configSchema = z
           .refine((s) => (s.accessKeyId === undefined) === (s.accessKeySecret === undefined), {
             message:
               'accessKeyId and accessKeySecret must be given together (OPENTRAIL_SLS_ACCESS_KEY_ID / OPENTRAIL_SLS_ACCESS_KEY_SECRET)',
+          }),
+        /**
+         * OSS (or any S3-compatible store) through the S3 API. With endpoint and key pair set, OSS
+         * destinations are written there (PutObject); without them, the file sink writes the OSS
+         * layout instead (decisions §6).
+         */
+        oss: z
+          .object({
+            /** e.g. `https://s3.oss-cn-hangzhou.aliyuncs.com` (delivery-sinks §4.3), or a CNAME. */
+            endpoint: z
+              .string()
+              .regex(/^https?:\/\/[^/\s]+\/?$/, 'must be an http(s) URL without a path')
+              .optional(),
+            /** Signing region; unset, taken from an `oss-<region>` endpoint host, else `us-east-1`. */
+            region: z.string().min(1).max(64).optional(),
+            accessKeyId: z.string().min(1).max(128).optional(),
+            /** Never logged (observability/logger.ts redacts it). */
+            accessKeySecret: z.string().min(1).max(256).optional(),
+            /** OSS wants virtual-hosted style (bucket in the host); S3 fakes often path style. */
+            forcePathStyle: z
+              .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+              .default(false),
+          })
+          .prefault({})
+          .refine((s) => (s.accessKeyId === undefined) === (s.accessKeySecret === undefined), {
+            message:
+              'accessKeyId and accessKeySecret must be given together (OPENTRAIL_OSS_ACCESS_KEY_ID / OPENTRAIL_OSS_ACCESS_KEY_SECRET)',
+          })
+          .refine((s) => s.accessKeyId === undefined || s.endpoint !== undefined, {
+            message: 'an OSS key pair needs delivery.oss.endpoint (OPENTRAIL_OSS_ENDPOINT)',
           }),
       })
       .prefault({}),

@@ -23,6 +23,9 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_ACCESS_KEY_SECRET', ['bootstrap', 'accessKeySecret'], 'string'],
   ['OPENTRAIL_DELIVERY_ROOT', ['delivery', 'root'], 'string'],
   ['OPENTRAIL_DELIVERY_WORKERS', ['delivery', 'workers'], 'string'],
+  ['OPENTRAIL_DELIVERY_LIVE_FLUSH_MS', ['delivery', 'liveFlushMs'], 'string'],
+  ['OPENTRAIL_DELIVERY_LIVE_FLUSH_EVENTS', ['delivery', 'liveFlushEvents'], 'string'],
+  ['OPENTRAIL_DELIVERY_POLL_MS', ['delivery', 'pollMs'], 'string'],
   ['OPENTRAIL_DELIVERY_HISTORY_TO_OSS', ['delivery', 'historyToOss'], 'string'],
   ['OPENTRAIL_SLS_ENDPOINT', ['delivery', 'sls', 'endpoint'], 'string'],
   ['OPENTRAIL_SLS_ACCESS_KEY_ID', ['delivery', 'sls', 'accessKeyId'], 'string'],
@@ -31,6 +34,11 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_SLS_COMPRESSION', ['delivery', 'sls', 'compression'], 'string'],
   ['OPENTRAIL_SLS_LOG_TIME', ['delivery', 'sls', 'logTime'], 'string'],
   ['OPENTRAIL_SLS_LOGSTORE_TTL_DAYS', ['delivery', 'sls', 'logstoreTtlDays'], 'string'],
+  ['OPENTRAIL_OSS_ENDPOINT', ['delivery', 'oss', 'endpoint'], 'string'],
+  ['OPENTRAIL_OSS_REGION', ['delivery', 'oss', 'region'], 'string'],
+  ['OPENTRAIL_OSS_ACCESS_KEY_ID', ['delivery', 'oss', 'accessKeyId'], 'string'],
+  ['OPENTRAIL_OSS_ACCESS_KEY_SECRET', ['delivery', 'oss', 'accessKeySecret'], 'string'],
+  ['OPENTRAIL_OSS_FORCE_PATH_STYLE', ['delivery', 'oss', 'forcePathStyle'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

@@ -73,6 +73,8 @@ export interface DeliveryJobsTable {
   lease_expires_at: number | null;
   heartbeat_at: number | null;
   finished_at: number | null;
+  /** `history` (CreateDeliveryHistoryJob) or `live` (a logging trail's live delivery, [D2]). */
+  kind: Generated<'history' | 'live'>;
 }
 
 /** Progress per (region, destination); GetDeliveryHistoryJob's `Status[]` aggregates it. */
@@ -92,6 +94,8 @@ export interface DeliveryJobProgressTable {
   total_events: number | null;
   batches: Generated<number>;
   bytes: Generated<number>;
+  /** When the stream last acknowledged a chunk ([D2]). */
+  last_delivered_at: Generated<number | null>;
 }
 
 /** A planned batch (decisions §6): the events of one 5-minute bucket within a sequence range. */
@@ -156,6 +160,8 @@ export interface TrailsTable {
   live_start_seq: number | null;
   created_at: number;
   updated_at: number;
+  /** [D2] the bucket's region as the OSS endpoint reported it (OssBucketLocation). */
+  oss_bucket_location: Generated<string | null>;
 }
 
 /**

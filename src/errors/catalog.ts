@@ -63,6 +63,12 @@ export const ERROR_CATALOG = {
   InvalidTrailNameException: { status: 400, message: 'The specified trail name is invalid.' },
   InvalidBucketNameException: { status: 400, message: 'The specified bucket name is invalid.' },
   InvalidPrefixException: { status: 400, message: 'The specified prefix is invalid.' },
+  // With an OSS endpoint configured, CreateTrail/UpdateTrail check the bucket (decisions §4).
+  BucketDoesNotExistException: { status: 404, message: 'The specified bucket does not exist.' },
+  InsufficientBucketPolicyException: {
+    status: 403,
+    message: 'The bucket policy does not allow delivery to the specified bucket.',
+  },
   MaximumNumberOfTrailsExceededException: {
     status: 403,
     message: 'The number of trails in this region exceeds the limit.',

@@ -34,6 +34,10 @@ export function createDeliveryEngine(deps: {
       chunkSize: config.delivery.chunkSize,
       inFlight: config.delivery.inFlight,
       maxFailures: config.delivery.maxFailures,
+      liveFlushMs: config.delivery.liveFlushMs,
+      liveFlushEvents: config.delivery.liveFlushEvents,
+      // A live stream with nothing new looks again as often as an idle worker polls.
+      liveIdleMs: config.delivery.pollMs,
     },
     crashPoint: crashPointsFrom(config.testing.crashAt),
   });

@@ -30,6 +30,8 @@ export interface StoredEvent {
 }
 
 export interface EventSource {
+  /** The safe horizon (decisions §3): every sequence at or below it is committed. */
+  horizon(): Promise<number>;
   /** Up to `limit` events of the scope with sequence > `afterSeq`, in sequence order. */
   scan(filter: ScopeFilter, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The events of the scope with firstSeq ≤ sequence ≤ lastSeq and eventTime in [from, to). */

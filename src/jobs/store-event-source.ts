@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { scanEventsForDelivery } from '../db/repositories/events.repository.js';
+import { safeHorizon, scanEventsForDelivery } from '../db/repositories/events.repository.js';
 import type { Database } from '../db/schema.js';
 import { dataEventFacts, inDataEventScope } from '../domain/data-event-selectors/selector-match.js';
 import type { EventSource, ScopeFilter, StoredEvent } from './event-source.js';
@@ -43,6 +43,7 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
         after = (page[page.length - 1] as StoredEvent).seq;
       }
     },
+    horizon: () => safeHorizon(db),
     async batch(filter, range) {
       const events = await read(
         filter,

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningS3rver, startS3rver } from '../../test/helpers/s3rver.js';
 import { loadConfig } from '../config/load-config.js';
 import { type DevSls, startDevSls } from '../dev/sls/dev-sls-server.js';
 import { createSink, sinkOptionsFromConfig } from './create-sink.js';
@@ -33,10 +34,15 @@ const slsBatch: BatchContent = {
 const ossBatch: BatchContent = { ...base, destination: { kind: 'oss', bucket: 'b', prefix: '' } };
 
 let dev: DevSls;
+let s3: RunningS3rver;
 beforeAll(async () => {
   dev = await startDevSls({ dataDir: mkdtempSync(path.join(tmpdir(), 'dev-sls-')), ...KEYS });
+  s3 = await startS3rver(['b']);
 });
-afterAll(() => dev.close());
+afterAll(async () => {
+  await dev.close();
+  await s3.close();
+});
 
 function filesUnder(dir: string): string[] {
   try {
@@ -78,6 +84,27 @@ describe('createSink', () => {
     const logs = await getLogs(client, 'audit', 'actiontrail_trail-test', { from: 0, to: 2 ** 31 });
     client.close();
     expect(logs.map((l) => l.event)).toEqual([EVENT]);
+    await sink.close?.();
+  });
+
+  it('with an OSS endpoint and keys, OSS destinations go to the bucket and SLS ones still to files', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'delivery-'));
+    const config = loadConfig({
+      env: {
+        OPENTRAIL_DELIVERY_ROOT: root,
+        OPENTRAIL_OSS_ENDPOINT: s3.url,
+        OPENTRAIL_OSS_ACCESS_KEY_ID: 'S3RVER',
+        OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'S3RVER',
+        OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
+      },
+    });
+    const sink = createSink(sinkOptionsFromConfig(config));
+    expect(sink.kind).toBe('file+s3');
+    const ack = await sink.deliver(await sink.prepare(ossBatch));
+    await sink.deliver(await sink.prepare(slsBatch));
+    expect(filesUnder(path.join(root, 'oss'))).toEqual([]);
+    expect(filesUnder(path.join(root, 'sls'))).toHaveLength(1);
+    expect([...(await s3.objects('b')).keys()]).toEqual([ack.objectName]);
     await sink.close?.();
   });
 });

@@ -30,6 +30,8 @@ export interface AppServices {
   readonly logger: Logger;
   /** The in-process delivery engine, when this process runs one: woken when a job is created. */
   readonly deliveryEngine?: { wake(): void } | undefined;
+  /** With an OSS endpoint configured: the bucket's location, or why a trail may not use it. */
+  readonly ossBucketCheck?: ((bucket: string) => Promise<string>) | undefined;
 }
 
 export interface ActionContext {

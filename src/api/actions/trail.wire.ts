@@ -1,4 +1,4 @@
-import type { Trail } from '../../domain/trails/trail.js';
+import type { LiveDeliveryState, Trail } from '../../domain/trails/trail.js';
 import {
   deliveryStatus,
   ossBucketLocation,
@@ -36,6 +36,7 @@ export function trailContext({ caller, services }: ActionContext): TrailContext 
     accountId: caller.accountId,
     regions: services.config.regions,
     now: services.clock.now(),
+    ossBucketCheck: services.ossBucketCheck,
   };
 }
 
@@ -90,8 +91,8 @@ export function trailSettingsToWire(t: Trail): Record<string, unknown> {
 
 /**
  * One `TrailList` entry of DescribeTrails. `Region` is the home region (listing is account-wide,
- * so there are no shadow copies); `OssBucketLocation` is `oss-<home region>` until the OSS sink
- * ([D2]) can look the bucket up; `OrganizationId` is left out, as for every single-account
+ * so there are no shadow copies); `OssBucketLocation` is the region the OSS endpoint reported for
+ * the bucket, or `oss-<home region>` when no endpoint was configured when it was set; `OrganizationId` is left out, as for every single-account
  * trail, because opentrail has no resource directory. A write role the caller left out is
  * answered as the service-linked role (SLS, MaxCompute) or `""` (OSS), see serviceLinkedRoleArn.
  */
@@ -121,20 +122,24 @@ export function trailToWire(t: Trail): Record<string, unknown> {
 }
 
 /**
- * GetTrailStatus. The delivery fields stay empty until live delivery exists ([D2]).
+ * GetTrailStatus, from the trail's live delivery: `LatestDeliveryTime`/`LatestDeliveryError` are
+ * OSS's, `LatestDeliveryLogServiceTime`/`…Error` Log Service's (strings, '' when none).
  * `MaxComputeDeliveryStatus` (extension, only for trails with a MaxCompute project) says that
  * opentrail stores but never delivers to MaxCompute (decisions §4).
  */
-export function trailStatusToWire(t: Trail): Record<string, unknown> {
-  const status = deliveryStatus(t);
+export function trailStatusToWire(
+  t: Trail,
+  live: readonly LiveDeliveryState[] = [],
+): Record<string, unknown> {
+  const status = deliveryStatus(t, live);
   return {
     IsLogging: status.isLogging,
     StartLoggingTime: time(t.startLoggingAt),
     StopLoggingTime: time(t.stopLoggingAt),
-    LatestDeliveryTime: '',
-    LatestDeliveryError: '',
-    LatestDeliveryLogServiceTime: '',
-    LatestDeliveryLogServiceError: '',
+    LatestDeliveryTime: time(status.oss.latestDeliveryAt),
+    LatestDeliveryError: status.oss.latestError,
+    LatestDeliveryLogServiceTime: time(status.sls.latestDeliveryAt),
+    LatestDeliveryLogServiceError: status.sls.latestError,
     OssBucketStatus: status.ossBucketStatus,
     SlsLogStoreStatus: status.slsLogStoreStatus,
     ...(status.maxComputeSupported === false ? { MaxComputeDeliveryStatus: 'NotSupported' } : {}),

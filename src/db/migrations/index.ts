@@ -6,6 +6,7 @@ import * as m0003 from './0003-events.js';
 import * as m0004 from './0004-event-horizon.js';
 import * as m0005 from './0005-event-partitions.js';
 import * as m0006 from './0006-trail-settings.js';
+import * as m0007 from './0007-oss-live-delivery.js';
 import * as m0009 from './0009-job-control.js';
 
 export interface MigrationStep {
@@ -23,5 +24,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0004-event-horizon', m0004],
   ['0005-event-partitions', m0005],
   ['0006-trail-settings', m0006],
+  ['0007-oss-live-delivery', m0007],
   ['0009-job-control', m0009],
 ];

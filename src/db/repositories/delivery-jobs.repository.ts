@@ -38,6 +38,7 @@ export async function countDeliveryJobs(db: Kysely<Database>, accountId: string)
     .selectFrom('delivery_jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -54,6 +55,7 @@ export async function listDeliveryJobsPage(
     .selectFrom('delivery_jobs')
     .selectAll()
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('deleted_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -73,6 +75,7 @@ export async function findLiveJob(
     .selectAll()
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
 }
@@ -87,6 +90,7 @@ export async function findJobByClientToken(
     .selectFrom('delivery_jobs')
     .selectAll()
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('client_token', '=', clientToken)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -101,6 +105,7 @@ export async function findActiveJob(
     .selectFrom('delivery_jobs')
     .selectAll()
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('job_status', 'in', [0, 1])
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -118,6 +123,7 @@ export async function markJobDeleted(
     .set({ deleted_at: now, updated_at: now })
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
@@ -205,6 +211,7 @@ export async function stopActiveJobsOfTrail(
       lease_expires_at: null,
     })
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('trail_name', '=', trailName)
     .where('job_status', 'in', [0, 1])
     .where('deleted_at', 'is', null)

@@ -93,7 +93,8 @@ export async function finishJob(
   owner: string,
   outcome: {
     jobStatus: 2 | 3;
-    state: 'Succeeded' | 'Failed';
+    /** 'Ended': a live stream that delivered up to its end ([D2]). */
+    state: 'Succeeded' | 'Failed' | 'Ended';
     lastError: string | null;
     now: number;
   },

@@ -131,6 +131,7 @@ export async function completeChunk(
         error_code: null,
         error_message: null,
         updated_at: chunk.now,
+        last_delivered_at: chunk.now,
       }))
       .where(inStream(key))
       .where(ownedBy(key.jobId, owner))

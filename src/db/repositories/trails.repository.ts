@@ -97,3 +97,15 @@ export async function listSlsProjectArns(db: Kysely<Database>): Promise<string[]
     .execute();
   return rows.map((r) => r.sls_project_arn as string);
 }
+
+/** Every OSS bucket some trail delivers to (doctor checks each once). */
+export async function listOssBucketNames(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('trails')
+    .select('oss_bucket_name')
+    .distinct()
+    .where('oss_bucket_name', 'is not', null)
+    .orderBy('oss_bucket_name')
+    .execute();
+  return rows.map((r) => r.oss_bucket_name as string);
+}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { startS3rver } from '../../../test/helpers/s3rver.js';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
 import { insertTrail } from '../../db/repositories/trails.repository.js';
+import { describeOssBucket } from '../../sinks/s3/oss-bucket-check.js';
 import { type Sink, SinkError } from '../../sinks/sink.js';
 import { runDoctor } from './doctor.js';
 
@@ -121,5 +123,66 @@ describe('doctor', () => {
       },
       { check: 'sls', status: 'ok', detail: 'project audit (cn-hangzhou): credentials accepted' },
     ]);
+  });
+
+  it('checks each OSS bucket a trail delivers to through the S3 API, when OSS is configured', async () => {
+    const s3 = await startS3rver(['audit-bucket']);
+    const h = await openTestDatabase();
+    const account = '1968132276290001';
+    await insertAccount(h.db, { id: account, created_at: 1 });
+    for (const [name, bucket] of [
+      ['trail-a', 'audit-bucket'],
+      ['trail-b', 'audit-bucket'],
+      ['trail-c', 'deleted-bucket'],
+    ] as const) {
+      await insertTrail(h.db, {
+        account_id: account,
+        name,
+        home_region: 'cn-hangzhou',
+        trail_region: 'All',
+        event_rw: 'Write',
+        is_organization_trail: 0,
+        oss_bucket_name: bucket,
+        oss_key_prefix: null,
+        oss_write_role_arn: null,
+        sls_project_arn: null,
+        sls_write_role_arn: null,
+        max_compute_project_arn: null,
+        max_compute_write_role_arn: null,
+        status: 'Fresh',
+        start_logging_at: null,
+        stop_logging_at: null,
+        live_start_seq: null,
+        created_at: 1,
+        updated_at: 1,
+      });
+    }
+    const options = { endpoint: s3.url, forcePathStyle: true, accessKeyId: 'S3RVER' };
+    try {
+      const results = await runDoctor({
+        open: async () => h,
+        sink: sink(),
+        now: () => Date.now(),
+        leaseMs: 30_000,
+        checkOssBucket: (bucket) =>
+          describeOssBucket({ ...options, accessKeySecret: 'S3RVER' }, bucket),
+      });
+      const oss = results.filter((r) => r.check === 'oss');
+      expect(oss.map((r) => [r.status, r.detail.split(':')[0]])).toEqual([
+        ['ok', expect.stringMatching(/^bucket audit-bucket \(.+\) at http/)],
+        ['fail', 'bucket deleted-bucket'],
+      ]);
+      expect(oss[1]?.detail).toMatch(/NoSuchBucket/);
+
+      // What the check says for a key OSS does not know (never the secret).
+      await expect(
+        describeOssBucket(
+          { ...options, accessKeyId: 'LTAI-nobody', accessKeySecret: 'not-this-secret' },
+          'audit-bucket',
+        ),
+      ).rejects.toThrow(/^GetBucketLocation audit-bucket: InvalidAccessKeyId(?!.*not-this-secret)/);
+    } finally {
+      await s3.close();
+    }
   });
 });

@@ -2,14 +2,14 @@ import { sql } from 'kysely';
 import { MIGRATIONS } from '../../db/migrations/index.js';
 import { migrationStatus } from '../../db/migrations/migrate.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
-import { listSlsProjectArns } from '../../db/repositories/trails.repository.js';
+import { listOssBucketNames, listSlsProjectArns } from '../../db/repositories/trails.repository.js';
 import type { Sink } from '../../sinks/sink.js';
 import { parseSlsProjectArn } from '../delivery-jobs/job-scope.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
-  check: 'database' | 'schema' | 'clock' | 'delivery-root' | 'sls';
+  check: 'database' | 'schema' | 'clock' | 'delivery-root' | 'sls' | 'oss';
   status: CheckStatus;
   detail: string;
 }
@@ -28,6 +28,11 @@ export interface DoctorDeps {
    * configured endpoint; resolves to a description, throws what SLS answered.
    */
   checkSlsProject?: (project: string, region: string) => Promise<string>;
+  /**
+   * Set when an OSS endpoint and key pair are configured: looks one bucket up through the S3
+   * API; resolves to a description, throws when it is missing or refused.
+   */
+  checkOssBucket?: (bucket: string) => Promise<string>;
 }
 
 /** Clock skew that is fine whatever the lease length: NTP keeps clocks far closer. */
@@ -107,20 +112,16 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
       }
     }
   }
+  // The trails say which projects and buckets to ask about; an older schema may not have them.
+  const schemaOk = results.some((r) => r.check === 'schema' && r.status === 'ok');
+  const skipped = (check: 'sls' | 'oss'): CheckResult[] => [
+    { check, status: 'warn', detail: 'skipped until the schema is up to date' },
+  ];
   if (handle && reachable && deps.checkSlsProject) {
-    // The trails say which projects to ask about; an older schema may not have them yet.
-    const schemaOk = results.some((r) => r.check === 'schema' && r.status === 'ok');
-    results.push(
-      ...(schemaOk
-        ? await slsChecks(handle, deps.checkSlsProject)
-        : [
-            {
-              check: 'sls' as const,
-              status: 'warn' as const,
-              detail: 'skipped until the schema is up to date',
-            },
-          ]),
-    );
+    results.push(...(schemaOk ? await slsChecks(handle, deps.checkSlsProject) : skipped('sls')));
+  }
+  if (handle && reachable && deps.checkOssBucket) {
+    results.push(...(schemaOk ? await ossChecks(handle, deps.checkOssBucket) : skipped('oss')));
   }
   await handle?.close().catch(() => undefined);
   try {
@@ -162,6 +163,31 @@ async function slsChecks(
         status: 'fail',
         detail: `project ${project} (${region}): ${code ? `${code}: ` : ''}${message(e)}`,
       });
+    }
+  }
+  return results;
+}
+
+/** One bucket lookup per bucket that a trail (of any account) delivers to. */
+async function ossChecks(
+  h: DatabaseHandle,
+  check: NonNullable<DoctorDeps['checkOssBucket']>,
+): Promise<CheckResult[]> {
+  let buckets: string[];
+  try {
+    buckets = await listOssBucketNames(h.db);
+  } catch (e) {
+    return [{ check: 'oss', status: 'fail', detail: message(e) }];
+  }
+  if (buckets.length === 0) {
+    return [{ check: 'oss', status: 'ok', detail: 'configured; no trail delivers to OSS' }];
+  }
+  const results: CheckResult[] = [];
+  for (const bucket of buckets) {
+    try {
+      results.push({ check: 'oss', status: 'ok', detail: await check(bucket) });
+    } catch (e) {
+      results.push({ check: 'oss', status: 'fail', detail: `bucket ${bucket}: ${message(e)}` });
     }
   }
   return results;

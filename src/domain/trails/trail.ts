@@ -26,6 +26,8 @@ export interface Trail extends TrailSettings {
   startLoggingAt: number | null;
   stopLoggingAt: number | null;
   liveStartSeq: number | null;
+  /** The bucket's region as OSS reported it when the bucket was checked; null if never checked. */
+  ossBucketLocation: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -45,9 +47,15 @@ export function serviceLinkedRoleArn(accountId: string): string {
   return `acs:ram::${accountId}:role/aliyunserviceroleforactiontrail`;
 }
 
-/** `oss-<region>`, the documented OssBucketLocation form; the bucket's home region is assumed. */
-export function ossBucketLocation(t: Pick<Trail, 'ossBucketName' | 'homeRegion'>): string {
-  return t.ossBucketName ? `oss-${t.homeRegion}` : '';
+/**
+ * OssBucketLocation: what OSS reported when the bucket was checked, else `oss-<home region>`
+ * (the documented form, assuming the bucket sits in the trail's home region).
+ */
+export function ossBucketLocation(
+  t: Pick<Trail, 'ossBucketName' | 'homeRegion' | 'ossBucketLocation'>,
+): string {
+  if (!t.ossBucketName) return '';
+  return t.ossBucketLocation ?? `oss-${t.homeRegion}`;
 }
 
 function nullableNumber(v: number | null): number | null {
@@ -73,28 +81,67 @@ export function toTrail(row: TrailRow): Trail {
     startLoggingAt: nullableNumber(row.start_logging_at),
     stopLoggingAt: nullableNumber(row.stop_logging_at),
     liveStartSeq: nullableNumber(row.live_start_seq),
+    ossBucketLocation: row.oss_bucket_location,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
 }
 
+/** What the trail's live streams report per (region, destination) (live-streams.repository). */
+export interface LiveDeliveryState {
+  jobId: number;
+  destination: string;
+  lastDeliveredAt: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  failures: number;
+}
+
 /**
- * GetTrailStatus's view of a trail. Nothing is delivered yet ([D2] fills the delivery times and
- * errors), so a destination counts as available when it is configured: no delivery to it has
- * failed. MaxCompute is stored but never delivered to (decisions §4).
+ * GetTrailStatus's view of a trail, from its live delivery ([D2]): per destination kind the
+ * latest acknowledged delivery of any of its live streams, and the error the current stream (the
+ * newest) is failing with right now — cleared by its next successful delivery. A destination
+ * counts as available (OssBucketStatus, SlsLogStoreStatus) when configured and not failing.
+ * MaxCompute is stored but never delivered to (decisions §4).
  */
 export interface TrailDeliveryStatus {
   isLogging: boolean;
   ossBucketStatus: boolean;
   slsLogStoreStatus: boolean;
   maxComputeSupported: boolean | undefined;
+  oss: DestinationStatus;
+  sls: DestinationStatus;
 }
 
-export function deliveryStatus(t: Trail): TrailDeliveryStatus {
+export interface DestinationStatus {
+  latestDeliveryAt: number | null;
+  /** `<code>: <message>` of the current failure, '' when none. */
+  latestError: string;
+}
+
+function destinationStatus(live: readonly LiveDeliveryState[], key: string): DestinationStatus {
+  const rows = live.filter((r) => r.destination === key);
+  const times = rows.map((r) => r.lastDeliveredAt).filter((t): t is number => t !== null);
+  const current = Math.max(...rows.map((r) => r.jobId));
+  const failing = rows.find((r) => r.jobId === current && r.failures > 0 && r.errorCode);
+  return {
+    latestDeliveryAt: times.length > 0 ? Math.max(...times) : null,
+    latestError: failing ? `${failing.errorCode}: ${failing.errorMessage ?? ''}`.trim() : '',
+  };
+}
+
+export function deliveryStatus(
+  t: Trail,
+  live: readonly LiveDeliveryState[] = [],
+): TrailDeliveryStatus {
+  const oss = destinationStatus(live, 'oss');
+  const sls = destinationStatus(live, 'sls');
   return {
     isLogging: t.status === 'Enable',
-    ossBucketStatus: t.ossBucketName !== null,
-    slsLogStoreStatus: t.slsProjectArn !== null,
+    ossBucketStatus: t.ossBucketName !== null && oss.latestError === '',
+    slsLogStoreStatus: t.slsProjectArn !== null && sls.latestError === '',
     maxComputeSupported: t.maxComputeProjectArn === null ? undefined : false,
+    oss,
+    sls,
   };
 }

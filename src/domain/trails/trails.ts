@@ -14,6 +14,12 @@ import {
 import type { Database } from '../../db/schema.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { stopJobsOfDeletedTrail } from '../delivery-jobs/delivery-jobs.js';
+import {
+  beginLiveDelivery,
+  dropLiveDelivery,
+  endLiveDelivery,
+  handOverLiveDelivery,
+} from './live-delivery.js';
 import { startLoggingChange, stopLoggingChange } from './logging.js';
 import { type Trail, type TrailSettings, toTrail } from './trail.js';
 import {
@@ -38,6 +44,8 @@ export interface TrailContext {
   /** The configured region list (TrailRegion must be All or one of them). */
   regions: readonly string[];
   now: number;
+  /** Set when an OSS endpoint is configured: the bucket's location, or the ApiError to answer. */
+  ossBucketCheck?: ((bucket: string) => Promise<string>) | undefined;
 }
 
 /**
@@ -93,6 +101,12 @@ function settingsColumns(s: TrailSettings) {
   };
 }
 
+/** decisions §4: with an OSS endpoint, a trail may only name a bucket that exists. */
+async function checkBucket(ctx: TrailContext, bucket: string | null | undefined) {
+  if (!bucket || !ctx.ossBucketCheck) return undefined;
+  return ctx.ossBucketCheck(bucket);
+}
+
 function notFound(): ApiError {
   return new ApiError('TrailNotFoundException');
 }
@@ -107,6 +121,8 @@ export async function createTrail(ctx: TrailContext, input: CreateTrailInput): P
   checkSettings(input.settings, ctx);
   const settings: TrailSettings = { ...DEFAULT_SETTINGS, ...input.settings };
   checkHasDestination(settings);
+  // Outside the transaction: a slow OSS answer must not hold the account's write lock.
+  const bucketLocation = await checkBucket(ctx, settings.ossBucketName);
   return ctx.db.transaction().execute(async (trx) => {
     await lockAccountForWrite(trx, ctx.accountId);
     if (await findTrail(trx, ctx.accountId, input.name)) {
@@ -142,6 +158,7 @@ export async function createTrail(ctx: TrailContext, input: CreateTrailInput): P
       start_logging_at: null,
       stop_logging_at: null,
       live_start_seq: null,
+      oss_bucket_location: bucketLocation ?? null,
       created_at: ctx.now,
       updated_at: ctx.now,
     });
@@ -187,22 +204,31 @@ export async function updateTrailSettings(
 ): Promise<Trail> {
   checkTrailName(name);
   checkSettings(changes, ctx);
+  // Only a bucket the request names is checked (and its location refreshed); a cleared one
+  // clears the location.
+  const bucketLocation = await checkBucket(ctx, changes.ossBucketName);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findTrail(trx, ctx.accountId, name);
     if (!row) throw notFound();
     const current = toTrail(row);
     const next: TrailSettings = { ...pickSettings(current), ...changes };
     checkHasDestination(next);
-    const changed = (Object.keys(next) as Array<keyof TrailSettings>).some(
-      (k) => next[k] !== current[k],
-    );
+    const location =
+      bucketLocation ??
+      (next.ossBucketName === current.ossBucketName ? current.ossBucketLocation : null);
+    const changed =
+      (Object.keys(next) as Array<keyof TrailSettings>).some((k) => next[k] !== current[k]) ||
+      location !== current.ossBucketLocation;
     if (!changed) return current;
     const updated = await updateTrail(trx, ctx.accountId, name, {
       ...settingsColumns(next),
+      oss_bucket_location: location,
       updated_at: ctx.now,
     });
     if (!updated) throw notFound();
-    return toTrail(updated);
+    const trail = toTrail(updated);
+    if (trail.status === 'Enable') await handOverLiveDelivery(trx, trail, ctx.regions, ctx.now);
+    return trail;
   });
 }
 
@@ -245,6 +271,7 @@ export async function deleteTrailIn(
   // A trail created later under the same name starts without selectors.
   await deleteDataEventSelectors(trx, accountId, name);
   await stopJobsOfDeletedTrail(trx, accountId, name, now);
+  await dropLiveDelivery(trx, accountId, name, now);
 }
 
 /** StartLogging: `Enable`, StartLoggingTime = now, and the sequence live delivery starts at. */
@@ -255,16 +282,19 @@ export async function startLogging(ctx: TrailContext, name: string): Promise<Tra
     if (!row) throw notFound();
     const change = startLoggingChange(toTrail(row), ctx.now);
     if (!change) return toTrail(row);
+    const liveStartSeq = await safeHorizon(trx);
     const patch: TrailPatch = {
       status: change.status,
       start_logging_at: change.startLoggingAt ?? null,
       // decisions §4: live delivery starts after the safe horizon of this moment; a history job
       // created while the trail logs stops exactly there, so the two never gap or overlap.
-      live_start_seq: await safeHorizon(trx),
+      live_start_seq: liveStartSeq,
     };
     const updated = await updateTrail(trx, ctx.accountId, name, patch);
     if (!updated) throw notFound();
-    return toTrail(updated);
+    const trail = toTrail(updated);
+    await beginLiveDelivery(trx, trail, ctx.regions, liveStartSeq, ctx.now);
+    return trail;
   });
 }
 
@@ -281,6 +311,7 @@ export async function stopLogging(ctx: TrailContext, name: string): Promise<Trai
       stop_logging_at: change.stopLoggingAt ?? null,
     });
     if (!updated) throw notFound();
+    await endLiveDelivery(trx, toTrail(updated), ctx.now);
     return toTrail(updated);
   });
 }

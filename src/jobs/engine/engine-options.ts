@@ -18,6 +18,12 @@ export interface EngineOptions {
   maxFailures: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Live OSS/file delivery flushes at most this long after the previous flush… */
+  liveFlushMs: number;
+  /** …or as soon as this many events wait (one flush = at most this many). */
+  liveFlushEvents: number;
+  /** How often a live stream with nothing new looks again (SLS freshness). */
+  liveIdleMs: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -30,4 +36,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   maxFailures: 8,
   backoffBaseMs: 500,
   backoffMaxMs: 60_000,
+  liveFlushMs: 60_000,
+  liveFlushEvents: 10_000,
+  liveIdleMs: 1_000,
 };

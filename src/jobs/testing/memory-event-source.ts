@@ -31,6 +31,10 @@ export class MemoryEventSource implements EventSource {
     return event;
   }
 
+  async horizon(): Promise<number> {
+    return this.events.length;
+  }
+
   async scan(filter: ScopeFilter, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return this.events.filter((e) => e.seq > afterSeq && inScope(e, filter)).slice(0, limit);
   }

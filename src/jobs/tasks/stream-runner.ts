@@ -1,0 +1,271 @@
+import type { LeasedJob } from '../../db/repositories/delivery-leases.repository.js';
+import {
+  type BatchRow,
+  completeChunk,
+  insertFailure,
+  listUnackedBatches,
+  markBatchAcked,
+  type ProgressRow,
+  planBatches,
+  recordStreamFailure,
+  type StreamKey,
+  setStreamStatus,
+} from '../../db/repositories/delivery-progress.repository.js';
+import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
+import {
+  type BatchContent,
+  type Destination,
+  isSinkError,
+  type PreparedBatch,
+  type Sink,
+} from '../../sinks/sink.js';
+import { backoffDelay } from '../backoff.js';
+import { batchingFor } from '../batching/batching.js';
+import type { ScopeFilter, StoredEvent } from '../event-source.js';
+import type { SliceContext, SliceOutcome } from './deliver-history.task.js';
+import { nextLiveChunk } from './live-flush.js';
+
+/**
+ * The stream runner shared by history jobs and live streams: one chunk of one (region,
+ * destination) stream — plan its batches (persisted before sending), send them with up to
+ * `inFlight` in flight, acknowledge, checkpoint. What differs between the two kinds is where a
+ * chunk ends (a history job's cut-off; a live stream's safe horizon and flush rule, see
+ * live-flush.ts) and that a live stream never fails for good.
+ */
+
+export class LeaseLost extends Error {}
+
+export function must(ok: boolean): void {
+  if (!ok) throw new LeaseLost('lease lost or job deleted');
+}
+
+/** A live stream with nothing to send yet: look again at `at` (no slice is spent waiting). */
+export type StreamOutcome = SliceOutcome | { kind: 'idle'; at: number };
+
+function destinationOf(job: LeasedJob, key: string): JobDestination {
+  const all = JSON.parse(job.destinations_json) as JobDestination[];
+  const found = all.find((d) => d.key === key);
+  if (!found) throw new Error(`job ${job.id} has no destination ${key}`);
+  return found;
+}
+
+/** eventTime (epoch ms) of a stored event text, for the failure list; null when unreadable. */
+function eventTimeOf(json: string | undefined): number | null {
+  if (json === undefined) return null;
+  try {
+    const ms = Date.parse(String((JSON.parse(json) as { eventTime?: unknown }).eventTime));
+    return Number.isFinite(ms) ? ms : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function runStreamChunk(
+  job: LeasedJob,
+  row: ProgressRow,
+  ctx: SliceContext,
+): Promise<StreamOutcome> {
+  const live = job.kind === 'live';
+  const key: StreamKey = { jobId: job.id, region: row.region, destination: row.destination };
+  const { destination, dataEvents } = destinationOf(job, row.destination);
+  const sink = ctx.sinkFor(destination);
+  const filter: ScopeFilter = {
+    accountId: job.account_id,
+    region: row.region,
+    eventRW: job.event_rw as ScopeFilter['eventRW'],
+    fromTime: job.window_start,
+    // A chosen window's end bounds eventTime too ([C2]); the default window's end does not.
+    toTime: job.window_chosen === 1 ? job.window_end : undefined,
+    dataEvents,
+    // A live stream follows the safe horizon until StopLogging gives it an end.
+    maxSeq: job.cutoff_seq ?? (live ? await ctx.events.horizon() : 0),
+  };
+  const batching = batchingFor(destination);
+  const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
+    accountId: job.account_id,
+    trailName: job.trail_name,
+    region: row.region,
+    destination,
+    bucketStart,
+    firstSeq: (events[0] as StoredEvent).seq,
+    lastSeq: (events[events.length - 1] as StoredEvent).seq,
+    events: events.map((e) => e.json),
+  });
+
+  let planned: Planned[];
+  let chunkEnd: number;
+  const pending = await listUnackedBatches(ctx.db, key);
+  if (pending.length > 0) {
+    // Unacknowledged batches all belong to the chunk under way: chunks complete in order.
+    chunkEnd = (pending[0] as BatchRow).chunk_end_seq;
+    // After a crash or a failed send: the same events again, so the same bytes and name.
+    planned = [];
+    for (const b of pending) {
+      const events = await ctx.events.batch(filter, {
+        firstSeq: b.first_seq,
+        lastSeq: b.last_seq,
+        ...batching.rereadRange(b.bucket_start),
+      });
+      if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
+      const prepared = await sink.prepare(content(events, b.bucket_start));
+      if (prepared.objectName !== b.object_name) {
+        ctx.logger.warn(
+          { jobId: job.id, planned: b.object_name, now: prepared.objectName },
+          'a re-planned batch changed',
+        );
+      }
+      planned.push({ row: b, prepared });
+    }
+  } else {
+    const next = live
+      ? await nextLiveChunk(job, row, destination, filter, ctx)
+      : { events: await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize) };
+    if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
+    const { events } = next;
+    if (events.length === 0) {
+      must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
+      return { kind: 'continue' };
+    }
+    chunkEnd = (events[events.length - 1] as StoredEvent).seq;
+    planned = [];
+    let batchNo = row.next_batch_no;
+    for (const group of batching.group(events)) {
+      const prepared = await sink.prepare(content(group.events, group.bucketStart));
+      planned.push({ row: { batch_no: batchNo++, chunk_end_seq: chunkEnd }, prepared });
+    }
+    const now = ctx.clock.now();
+    must(
+      await planBatches(
+        ctx.db,
+        key,
+        ctx.owner,
+        planned.map(({ row: r, prepared: { content: c, count, objectName, body } }) => ({
+          job_id: job.id,
+          region: row.region,
+          destination: row.destination,
+          batch_no: r.batch_no,
+          chunk_end_seq: r.chunk_end_seq,
+          bucket_start: c.bucketStart,
+          first_seq: c.firstSeq,
+          last_seq: c.lastSeq,
+          event_count: count,
+          object_name: objectName,
+          bytes: body.length,
+          created_at: now,
+        })),
+        now,
+      ),
+    );
+  }
+  return sendPlanned(key, chunkEnd, planned, sink, ctx, live);
+}
+
+interface Planned {
+  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
+  prepared: PreparedBatch;
+}
+
+async function sendPlanned(
+  key: StreamKey,
+  chunkEnd: number,
+  planned: Planned[],
+  sink: Sink,
+  ctx: SliceContext,
+  live: boolean,
+): Promise<SliceOutcome> {
+  let failure: unknown;
+  let failed: PreparedBatch | undefined;
+  let next = 0;
+  let acked = 0;
+  const worker = async () => {
+    while (failure === undefined && next < planned.length) {
+      if (ctx.signal.aborted) throw new LeaseLost('aborted');
+      const item = planned[next++] as (typeof planned)[number];
+      try {
+        await sink.deliver(item.prepared, ctx.signal);
+      } catch (e) {
+        if (failure === undefined) {
+          failure = e;
+          failed = item.prepared;
+        }
+        return;
+      }
+      ctx.crashPoint?.('after-ack');
+      must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
+      acked++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
+  const now = ctx.clock.now();
+  if (failure === undefined) {
+    must(
+      await completeChunk(ctx.db, key, ctx.owner, {
+        endSeq: chunkEnd,
+        now,
+        beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
+      }),
+    );
+    return { kind: 'continue' };
+  }
+  if (ctx.signal.aborted) throw new LeaseLost('aborted');
+  const details = isSinkError(failure)
+    ? failure.details
+    : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
+  const message = failure instanceof Error ? failure.message : String(failure);
+  // The budget counts attempts in a row that delivered nothing: a long job on a lossy network
+  // must not die of scattered transient errors between successful batches.
+  const failures = await recordStreamFailure(ctx.db, key, ctx.owner, {
+    code: details.code,
+    message,
+    now,
+    progressed: acked > 0,
+  });
+  if (failures === undefined) throw new LeaseLost('lease lost');
+  // The failure list ([C2]) is a history job's; a live stream shows its error in GetTrailStatus.
+  if (!live) {
+    await insertFailure(ctx.db, {
+      job_id: key.jobId,
+      region: key.region,
+      destination: key.destination,
+      error_code: details.code,
+      error_message: message,
+      attempts: failures,
+      first_event_time: eventTimeOf(failed?.content.events[0]),
+      last_event_time: eventTimeOf(failed?.content.events.at(-1)),
+      created_at: now,
+    });
+  }
+  ctx.logger.warn(
+    {
+      jobId: key.jobId,
+      region: key.region,
+      destination: key.destination,
+      code: details.code,
+      failures,
+    },
+    'delivery failed',
+  );
+  // A live stream never fails for good: it backs off (at most backoffMaxMs) and recovers when
+  // the destination does; the error shows in GetTrailStatus meanwhile.
+  if (!live && (!details.retryable || failures >= ctx.options.maxFailures)) {
+    must(
+      await setStreamStatus(ctx.db, key, ctx.owner, {
+        status: 3,
+        now,
+        errorCode: details.code,
+        errorMessage: message,
+      }),
+    );
+    return { kind: 'continue' };
+  }
+  const delay = backoffDelay(
+    failures,
+    {
+      baseMs: ctx.options.backoffBaseMs,
+      maxMs: ctx.options.backoffMaxMs,
+      retryAfterMs: details.retryAfterMs,
+    },
+    ctx.random,
+  );
+  return { kind: 'retry', at: now + delay };
+}
