@@ -26,13 +26,30 @@ export function signedRequests(
   const nowMs = Date.now();
   return Array.from({ length: count }, () =>
     signing === 'v1'
-      ? buildV1Request({ ...key, method: 'GET', action, version: '2020-07-06', params, nowMs, host })
-      : buildV3Request({ ...key, method: 'POST', action, version: '2020-07-06', query: params, nowMs, host }),
+      ? buildV1Request({
+          ...key,
+          method: 'GET',
+          action,
+          version: '2020-07-06',
+          params,
+          nowMs,
+          host,
+        })
+      : buildV3Request({
+          ...key,
+          method: 'POST',
+          action,
+          version: '2020-07-06',
+          query: params,
+          nowMs,
+          host,
+        }),
   );
 }
 
 function loadRow(name: string, r: LoadResult, base: LoadResult, connections: number): Row {
-  if (r.failures > 0) throw new Error(`${name}: ${r.failures} failed answers, e.g. ${r.firstFailure}`);
+  if (r.failures > 0)
+    throw new Error(`${name}: ${r.failures} failed answers, e.g. ${r.firstFailure}`);
   return {
     benchmark: `${name} (${connections} keep-alive connections)`,
     size: `${r.requests.toLocaleString('en-US')} requests`,
@@ -60,7 +77,14 @@ export async function apiBench(o: {
     ];
     // Warm both servers (JIT, first-request set-up) before anything is timed.
     await runLoad(o.url, signedRequests(o.key, 'v1', 'DescribeTrails', {}, 200, host), 8);
-    const baseRequests = signedRequests(o.key, 'v1', 'ListDeliveryHistoryJobs', {}, o.requests, host);
+    const baseRequests = signedRequests(
+      o.key,
+      'v1',
+      'ListDeliveryHistoryJobs',
+      {},
+      o.requests,
+      host,
+    );
     await runLoad(bare.url, baseRequests.slice(0, 200), 8);
     const rows: Row[] = [];
     for (const [name, signing, action] of cases) {

@@ -99,10 +99,17 @@ async function main(): Promise<void> {
       const serve = await startServe({ dataDir, env: serveEnv });
       try {
         if (only.has('api')) {
-          for (const row of await apiBench({ url: serve.url, key, requests: apiRequests, connections })) print(row);
+          for (const row of await apiBench({
+            url: serve.url,
+            key,
+            requests: apiRequests,
+            connections,
+          }))
+            print(row);
         }
         if (only.has('lookup')) {
-          for (const row of await lookupBench({ url: serve.url, key, requests: lookups, events })) print(row);
+          for (const row of await lookupBench({ url: serve.url, key, requests: lookups, events }))
+            print(row);
         }
       } finally {
         await serve.stop();
@@ -115,20 +122,42 @@ async function main(): Promise<void> {
       const serve = await startServe({ dataDir, env: serveEnv });
       try {
         const times = await runHistoryJob(serve.url, key, accountId, 'bench-file');
-        print(historyRow({ sink: 'file sink (SLS layout)', events, times, peakRssMb: serve.peakRssMb(), baseline }));
+        print(
+          historyRow({
+            sink: 'file sink (SLS layout)',
+            events,
+            times,
+            peakRssMb: serve.peakRssMb(),
+            baseline,
+          }),
+        );
       } finally {
         await serve.stop();
       }
     }
     if (only.has('history-sls')) {
-      const slsKeys = { OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak', OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret' };
+      const slsKeys = {
+        OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
+        OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
+      };
       const slsDir = path.join(root, 'dev-sls');
       mkdirSync(slsDir);
       const sls = await startDevSls(slsDir, slsKeys);
-      const serve = await startServe({ dataDir, env: { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url } });
+      const serve = await startServe({
+        dataDir,
+        env: { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url },
+      });
       try {
         const times = await runHistoryJob(serve.url, key, accountId, 'bench-sls');
-        print(historyRow({ sink: 'dev sls (PutLogs)', events, times, peakRssMb: serve.peakRssMb(), baseline }));
+        print(
+          historyRow({
+            sink: 'dev sls (PutLogs)',
+            events,
+            times,
+            peakRssMb: serve.peakRssMb(),
+            baseline,
+          }),
+        );
       } finally {
         await serve.stop();
         await sls.stop();

@@ -91,8 +91,11 @@ export function historyRow(o: {
     benchmark: `history job, SLS trail → ${o.sink} (create → status 1 in ${ms(o.times.startedMs)})`,
     size: `${o.events.toLocaleString('en-US')} events over 2 days`,
     result: `${rate(perSecond, 'events/s')}${rss}`,
-    goal: o.sink.startsWith('dev sls') ? '≥ 50,000/s, RSS ≤ 300 MB' : '≥ 100,000/s dense, RSS ≤ 300 MB',
-    baseline: o.baseline === undefined ? '—' : `${rate(o.baseline, 'events/s')} (SQLite scan + gzip)`,
+    goal: o.sink.startsWith('dev sls')
+      ? '≥ 50,000/s, RSS ≤ 300 MB'
+      : '≥ 100,000/s dense, RSS ≤ 300 MB',
+    baseline:
+      o.baseline === undefined ? '—' : `${rate(o.baseline, 'events/s')} (SQLite scan + gzip)`,
     ratio: o.baseline === undefined ? '—' : ratio(perSecond, o.baseline),
   };
 }

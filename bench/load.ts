@@ -22,7 +22,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
-function send(agent: http.Agent, base: URL, req: RawRequest): Promise<{ status: number; body: string }> {
+function send(
+  agent: http.Agent,
+  base: URL,
+  req: RawRequest,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;

@@ -70,7 +70,8 @@ export async function lookupBench(o: {
     times.push(r.ms);
     found += Array.isArray(r.body.Events) ? r.body.Events.length : 0;
   }
-  if (found === 0) throw new Error('LookupEvents found nothing: the seeded store is not being read');
+  if (found === 0)
+    throw new Error('LookupEvents found nothing: the seeded store is not being read');
   times.sort((a, b) => a - b);
   // Deep paging: follow NextToken through the unfiltered history.
   const deep: number[] = [];

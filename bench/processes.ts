@@ -97,7 +97,10 @@ export function startDevSls(dataDir: string, keys: Record<string, string>): Prom
 /** The API baseline: a bare node:http server answering every request with a small JSON body. */
 export function startBareServer(): Promise<Child> {
   return startChild(
-    [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'bench/bare-server.ts')],
+    [
+      path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'),
+      path.join(REPO_ROOT, 'bench/bare-server.ts'),
+    ],
     {},
     (line) => (line.startsWith('http') ? line.trim() : undefined),
   );

@@ -32,7 +32,8 @@ export function ratio(value: number, baseline: number): string {
 }
 
 export function markdownTable(rows: readonly Row[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [
     line(COLUMNS),
     line(COLUMNS.map(() => '---')),
@@ -48,7 +49,10 @@ export interface RunInfo {
 
 export function machineLines(info: RunInfo): string[] {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(', ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
   return [
     `- date: ${info.date}`,
     `- cores: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}`,

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Row, rate, ratio } from './report.js';
 import { runCli } from './processes.js';
+import { type Row, rate, ratio } from './report.js';
 
 export interface SeedResult {
   row: Row;
@@ -43,9 +43,13 @@ export async function seedBench(o: {
   baselineDir: string;
 }): Promise<SeedResult> {
   const out = await runCli(
-    ['seed', '--data-dir', o.dataDir, '--events', String(o.events), '--days', '2'].concat(
-      ['--regions', BENCH_REGIONS, '--seed', 'bench', '--json'],
-    ),
+    ['seed', '--data-dir', o.dataDir, '--events', String(o.events), '--days', '2'].concat([
+      '--regions',
+      BENCH_REGIONS,
+      '--seed',
+      'bench',
+      '--json',
+    ]),
     o.env,
   );
   const summary = JSON.parse(out) as { accounts: string[]; inserted: number; seconds: number };
