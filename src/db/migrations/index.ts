@@ -6,6 +6,7 @@ import * as m0003 from './0003-events.js';
 import * as m0004 from './0004-event-horizon.js';
 import * as m0005 from './0005-event-partitions.js';
 import * as m0006 from './0006-trail-settings.js';
+import * as m0008 from './0008-leaner-event-indexes.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -22,4 +23,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0004-event-horizon', m0004],
   ['0005-event-partitions', m0005],
   ['0006-trail-settings', m0006],
+  // 0007 is left to the branch that claimed it; the order of names is what is applied.
+  ['0008-leaner-event-indexes', m0008],
 ];

@@ -78,6 +78,9 @@ export async function migrateToLatest(
       // withExclusiveLock already runs us in one transaction where the database has
       // transactional DDL (PostgreSQL): every pending step commits together or not at all.
       disableTransactions: true,
+      // Numbers are claimed per branch (0008 landed while 0007 was still open): a database that
+      // ran a later number first still gets an earlier one when it arrives.
+      allowUnorderedMigrations: true,
     });
     // `until` (tests of a migration's data conversion) stops after the named migration.
     const { error, results } = await (options.until
