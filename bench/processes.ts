@@ -106,8 +106,29 @@ export function startBareServer(): Promise<Child> {
   );
 }
 
+/** utime + stime of a live process in seconds (Linux /proc), or undefined. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CliRun {
+  stdout: string;
+  /**
+   * CPU time the command used (sampled every 50 ms, so up to 50 ms short): on a shared machine
+   * work per CPU-second is steadier than work per wall-second.
+   */
+  cpuSeconds: number | undefined;
+}
+
 /** Runs the CLI to completion; resolves with stdout, rejects with stderr on a failure. */
-export function runCli(args: string[], env: Record<string, string>): Promise<string> {
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
@@ -116,14 +137,20 @@ export function runCli(args: string[], env: Record<string, string>): Promise<str
     });
     let out = '';
     let err = '';
+    let cpu: number | undefined;
+    const sampler = setInterval(() => {
+      cpu = cpuSecondsOf(child.pid ?? 0) ?? cpu;
+    }, 50);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
     });
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`opentrail ${args[0]} exited ${code}:\n${err}`)),
-    );
+    child.once('exit', (code) => {
+      clearInterval(sampler);
+      if (code === 0) resolve({ stdout: out, cpuSeconds: cpu });
+      else reject(new Error(`opentrail ${args[0]} exited ${code}:\n${err}`));
+    });
   });
 }
