@@ -52,7 +52,7 @@ export interface SqliteHandle {
  * transaction across a process crash (kill -9); only an OS crash or power loss can drop the
  * last commits. docs/configuration.md says so.
  */
-export function openSqlite(file: string): SqliteHandle {
+export function openSqlite(file: string, cacheKib = BULK_CACHE_KIB): SqliteHandle {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -61,16 +61,22 @@ export function openSqlite(file: string): SqliteHandle {
   raw.pragma('foreign_keys = ON');
   // [G] measured on 100k seeded events: SQLite's default 2 MB page cache re-reads the ~20
   // indexes' hot pages from the OS on every batch, and checkpoints every 1,000 WAL pages
-  // (4 MB), which a 2,000-event batch fills each time: system time fell from ~14 s to ~5.5 s.
-  // 64 MB is an upper bound per connection, not an allocation. A bigger WAL between
-  // checkpoints changes nothing about durability (docs/configuration.md).
-  raw.pragma('cache_size = -65536');
+  // (4 MB), which a 2,000-event batch fills each time: system time fell from ~14 s to ~5.5 s
+  // with 64 MB and 10,000 pages. The cache is an upper bound, not an allocation, but a server
+  // fills it (a history job's scan), so `serve` keeps less to stay within its RSS goal of
+  // 300 MB (docs/benchmarks.md). A bigger WAL between checkpoints changes nothing about
+  // durability (docs/configuration.md).
+  raw.pragma(`cache_size = -${cacheKib}`);
   raw.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
   return { db, raw };
 }
+
+/** Page cache of bulk writers (import, seed, migrate) and of a serving process, in KiB. */
+const BULK_CACHE_KIB = 64 * 1024;
+const SERVER_CACHE_KIB = 16 * 1024;
 
 /** Distinct SQL texts kept prepared; the repositories issue a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -118,7 +124,7 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
 export function openSqliteHandle(file: string, options: { server: boolean }): DatabaseHandle {
   const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
   try {
-    const { db } = openSqlite(file);
+    const { db } = openSqlite(file, options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB);
     return {
       db,
       dialect: sqliteDialect,
