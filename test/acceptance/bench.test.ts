@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../bench/report.js';
@@ -84,5 +84,6 @@ describe('npm run bench --tiny', () => {
     expect(report).toMatch(/- memory: [\d.]+ GiB/);
     expect(report).toMatch(/- Node v\d+/);
     expect(report).toContain('signed V3 DescribeTrails');
+    rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });
