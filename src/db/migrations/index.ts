@@ -7,6 +7,7 @@ import * as m0004 from './0004-event-horizon.js';
 import * as m0005 from './0005-event-partitions.js';
 import * as m0006 from './0006-trail-settings.js';
 import * as m0007 from './0007-oss-live-delivery.js';
+import * as m0008 from './0008-leaner-event-indexes.js';
 import * as m0009 from './0009-job-control.js';
 
 export interface MigrationStep {
@@ -25,5 +26,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0005-event-partitions', m0005],
   ['0006-trail-settings', m0006],
   ['0007-oss-live-delivery', m0007],
+  ['0008-leaner-event-indexes', m0008],
   ['0009-job-control', m0009],
 ];

@@ -1,0 +1,99 @@
+/**
+ * Signed API calls against `serve` (self-audit on, nonces persisted: the defaults), beside the
+ * bare node:http baseline under the same load in the same run.
+ */
+import { buildV1Request, buildV3Request, type RawRequest } from '../src/api/signature/index.js';
+import { type LoadResult, runLoad } from './load.js';
+import { startBareServer } from './processes.js';
+import { ms, type Row, rate, ratio } from './report.js';
+
+export interface Key {
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+export type Signing = 'v1' | 'V3';
+
+/** Signed requests built ahead of time (each with its own nonce, as a real client sends). */
+export function signedRequests(
+  key: Key,
+  signing: Signing,
+  action: string,
+  params: Record<string, string>,
+  count: number,
+  host: string,
+): RawRequest[] {
+  const nowMs = Date.now();
+  return Array.from({ length: count }, () =>
+    signing === 'v1'
+      ? buildV1Request({
+          ...key,
+          method: 'GET',
+          action,
+          version: '2020-07-06',
+          params,
+          nowMs,
+          host,
+        })
+      : buildV3Request({
+          ...key,
+          method: 'POST',
+          action,
+          version: '2020-07-06',
+          query: params,
+          nowMs,
+          host,
+        }),
+  );
+}
+
+function loadRow(name: string, r: LoadResult, base: LoadResult, connections: number): Row {
+  if (r.failures > 0)
+    throw new Error(`${name}: ${r.failures} failed answers, e.g. ${r.firstFailure}`);
+  return {
+    benchmark: `${name} (${connections} keep-alive connections)`,
+    size: `${r.requests.toLocaleString('en-US')} requests`,
+    result: `${rate(r.perSecond, 'req/s')}, p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}`,
+    goal: '≥ 8,000 req/s, p99 ≤ 10 ms',
+    baseline: `${rate(base.perSecond, 'req/s')}, p99 ${ms(base.p99Ms)} (bare node:http)`,
+    ratio: ratio(r.perSecond, base.perSecond),
+  };
+}
+
+export async function apiBench(o: {
+  url: string;
+  key: Key;
+  requests: number;
+  connections: number;
+}): Promise<Row[]> {
+  const host = new URL(o.url).host;
+  const bare = await startBareServer();
+  try {
+    const cases: Array<[string, Signing, string]> = [
+      ['signed v1 ListDeliveryHistoryJobs', 'v1', 'ListDeliveryHistoryJobs'],
+      ['signed V3 ListDeliveryHistoryJobs', 'V3', 'ListDeliveryHistoryJobs'],
+      ['signed v1 DescribeTrails', 'v1', 'DescribeTrails'],
+      ['signed V3 DescribeTrails', 'V3', 'DescribeTrails'],
+    ];
+    // Warm both servers (JIT, first-request set-up) before anything is timed.
+    await runLoad(o.url, signedRequests(o.key, 'v1', 'DescribeTrails', {}, 200, host), 8);
+    const baseRequests = signedRequests(
+      o.key,
+      'v1',
+      'ListDeliveryHistoryJobs',
+      {},
+      o.requests,
+      host,
+    );
+    await runLoad(bare.url, baseRequests.slice(0, 200), 8);
+    const rows: Row[] = [];
+    for (const [name, signing, action] of cases) {
+      const requests = signedRequests(o.key, signing, action, {}, o.requests, host);
+      const base = await runLoad(bare.url, baseRequests, o.connections);
+      rows.push(loadRow(name, await runLoad(o.url, requests, o.connections), base, o.connections));
+    }
+    return rows;
+  } finally {
+    await bare.stop();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: every figure of issue 14 beside its goal and a baseline measured in the same
+ * run. Sizes are flags; `--tiny` is the smoke run test/acceptance/bench.test.ts makes. Writes
+ * the table into docs/benchmarks.md (between its markers) unless `--out -`.
+ *
+ *   npm run bench -- --events 1000000 --api-requests 40000
+ *   npm run bench -- --only seed,api --database-url postgres://…
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { apiBench, type Key } from './api-bench.js';
+import { historyRow, runHistoryJob, scanGzipBaseline } from './history-bench.js';
+import { lookupBench } from './lookup-bench.js';
+import { REPO_ROOT, startDevSls, startServe } from './processes.js';
+import { markdownTable, type Row, writeReport } from './report.js';
+import { seedBench } from './seed-bench.js';
+
+const ALL = ['seed', 'api', 'lookup', 'history-file', 'history-sls'] as const;
+type Bench = (typeof ALL)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    'api-requests': { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '32' },
+    lookups: { type: 'string', default: '180' },
+    only: { type: 'string', default: ALL.join(',') },
+    'data-root': { type: 'string', default: tmpdir() },
+    'database-url': { type: 'string' },
+    out: { type: 'string', default: path.join(REPO_ROOT, 'docs/benchmarks.md') },
+    tiny: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function whole(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1`);
+  return n;
+}
+
+const tiny = flags.tiny;
+const events = tiny ? 2_000 : whole('events', flags.events);
+const apiRequests = tiny ? 200 : whole('api-requests', flags['api-requests']);
+const connections = tiny ? 4 : whole('connections', flags.connections);
+const lookups = tiny ? 18 : whole('lookups', flags.lookups);
+const only = new Set(flags.only?.split(',').map((s) => s.trim()) as Bench[]);
+for (const b of only) if (!ALL.includes(b)) throw new Error(`--only: unknown benchmark ${b}`);
+// `seed` is what every other benchmark reads, so it always runs.
+only.add('seed');
+
+/**
+ * Free disk first: ~4 KB per event in the store (JSON, ~30 index entries, WAL) and ~1 KB
+ * per event per delivered copy, with room to spare. Refusing beats filling a shared disk.
+ */
+function checkDisk(root: string): void {
+  const s = statfsSync(root);
+  const free = s.bavail * s.bsize;
+  const need = events * (4_096 + 2 * 1_024) * 1.5;
+  if (free < need) {
+    throw new Error(
+      `${root} has ${(free / 2 ** 30).toFixed(1)} GiB free; ${events} events need about ${(need / 2 ** 30).toFixed(1)} GiB`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  checkDisk(flags['data-root'] ?? tmpdir());
+  const root = mkdtempSync(path.join(flags['data-root'] ?? tmpdir(), 'opentrail-bench-'));
+  const dataDir = path.join(root, 'data');
+  mkdirSync(dataDir);
+  const databaseUrl = flags['database-url'];
+  const dbEnv: Record<string, string> = databaseUrl ? { OPENTRAIL_DATABASE_URL: databaseUrl } : {};
+  const rows: Row[] = [];
+  const print = (row: Row) => {
+    rows.push(row);
+    console.error(`${row.benchmark}: ${row.result}`);
+  };
+  try {
+    const seeded = await seedBench({ dataDir, events, env: dbEnv, baselineDir: root });
+    print(seeded.row);
+    const accountId = seeded.accountId;
+    const key: Key = {
+      accessKeyId: `LTAIbench${randomBytes(6).toString('hex')}`,
+      accessKeySecret: randomBytes(15).toString('base64url'),
+    };
+    // The preset key of docs/configuration.md, for the seeded account (re-applied every start).
+    const serveEnv = {
+      ...dbEnv,
+      OPENTRAIL_ACCOUNT_ID: accountId,
+      OPENTRAIL_ACCESS_KEY_ID: key.accessKeyId,
+      OPENTRAIL_ACCESS_KEY_SECRET: key.accessKeySecret,
+    };
+    if (only.has('api') || only.has('lookup')) {
+      const serve = await startServe({ dataDir, env: serveEnv });
+      try {
+        if (only.has('api')) {
+          for (const row of await apiBench({
+            url: serve.url,
+            key,
+            requests: apiRequests,
+            connections,
+          }))
+            print(row);
+        }
+        if (only.has('lookup')) {
+          for (const row of await lookupBench({ url: serve.url, key, requests: lookups, events }))
+            print(row);
+        }
+      } finally {
+        await serve.stop();
+      }
+    }
+    // The same baseline serves both sinks: it reads the events once, as a job does.
+    const baseline = databaseUrl ? undefined : scanGzipBaseline(dataDir, accountId);
+    if (only.has('history-file')) {
+      // A fresh process, so its peak RSS is the job's.
+      const serve = await startServe({ dataDir, env: serveEnv });
+      try {
+        const times = await runHistoryJob(serve.url, key, accountId, 'bench-file');
+        print(
+          historyRow({
+            sink: 'file sink (SLS layout)',
+            events,
+            times,
+            peakRssMb: serve.peakRssMb(),
+            baseline,
+          }),
+        );
+      } finally {
+        await serve.stop();
+      }
+    }
+    if (only.has('history-sls')) {
+      const slsKeys = {
+        OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
+        OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
+      };
+      const slsDir = path.join(root, 'dev-sls');
+      mkdirSync(slsDir);
+      const sls = await startDevSls(slsDir, slsKeys);
+      const serve = await startServe({
+        dataDir,
+        env: { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url },
+      });
+      try {
+        const times = await runHistoryJob(serve.url, key, accountId, 'bench-sls');
+        print(
+          historyRow({
+            sink: 'dev sls (PutLogs)',
+            events,
+            times,
+            peakRssMb: serve.peakRssMb(),
+            baseline,
+          }),
+        );
+      } finally {
+        await serve.stop();
+        await sls.stop();
+      }
+    }
+  } finally {
+    if (!flags.keep) rmSync(root, { recursive: true, force: true });
+  }
+  const table = markdownTable(rows);
+  console.log(table);
+  if (flags.out && flags.out !== '-') {
+    writeReport(flags.out, rows, {
+      date: new Date().toISOString(),
+      settings: [
+        databaseUrl ? 'PostgreSQL' : 'SQLite (WAL, synchronous=NORMAL)',
+        'serve with its defaults (self-audit on, nonces persisted)',
+        `events ${events}, API requests ${apiRequests} per case, ${connections} connections, ${lookups} lookups`,
+      ].join('; '),
+      elapsedSeconds: (performance.now() - startedAt) / 1000,
+    });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

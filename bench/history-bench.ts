@@ -1,0 +1,101 @@
+/**
+ * A history job on an SLS trail, created and watched through the signed API as a user would:
+ * to the SLS-layout file sink (no SLS credentials) or to `opentrail dev sls`. The baseline is
+ * what the hardware allows for the same events: a plain SQLite scan + gzip, in the same run.
+ */
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import BetterSqlite3 from 'better-sqlite3';
+import { buildV1Request } from '../src/api/signature/index.js';
+import type { Key } from './api-bench.js';
+import { sendOnce } from './load.js';
+import { ms, type Row, rate, ratio } from './report.js';
+
+/** Events/s of reading one account's events in sequence order and gzipping them in 4 MB parts. */
+export function scanGzipBaseline(dataDir: string, accountId: string): number {
+  const db = new BetterSqlite3(path.join(dataDir, 'opentrail.db'), { readonly: true });
+  const started = performance.now();
+  let n = 0;
+  let part: string[] = [];
+  let bytes = 0;
+  const rows = db
+    .prepare('select event_json from events where account_id = ? order by seq')
+    .pluck()
+    .iterate(accountId) as Iterable<string>;
+  for (const json of rows) {
+    part.push(json);
+    bytes += json.length;
+    n++;
+    if (bytes >= 4 * 2 ** 20) {
+      gzipSync(part.join('\n'));
+      part = [];
+      bytes = 0;
+    }
+  }
+  if (part.length) gzipSync(part.join('\n'));
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return n / seconds;
+}
+
+async function call(url: string, key: Key, action: string, params: Record<string, string>) {
+  const req = buildV1Request({
+    ...key,
+    method: 'GET',
+    action,
+    version: '2020-07-06',
+    params,
+    nowMs: Date.now(),
+    host: new URL(url).host,
+  });
+  return sendOnce(url, req);
+}
+
+export interface JobTimes {
+  /** Create → JobStatus 1 (running), ms. */
+  startedMs: number;
+  /** Create → JobStatus 2 (done), ms. */
+  doneMs: number;
+}
+
+/** Creates an SLS trail and a history job for it; polls every 25 ms until it ends. */
+export async function runHistoryJob(url: string, key: Key, accountId: string, trail: string) {
+  await call(url, key, 'CreateTrail', {
+    Name: trail,
+    SlsProjectArn: `acs:log:cn-hangzhou:${accountId}:project/bench`,
+  });
+  const started = performance.now();
+  const { JobId } = await call(url, key, 'CreateDeliveryHistoryJob', { TrailName: trail });
+  let startedMs = Number.NaN;
+  for (;;) {
+    const job = await call(url, key, 'GetDeliveryHistoryJob', { JobId: String(JobId) });
+    const elapsed = performance.now() - started;
+    if (job.JobStatus !== 0 && Number.isNaN(startedMs)) startedMs = elapsed;
+    if (job.JobStatus === 2) return { startedMs, doneMs: elapsed };
+    if (job.JobStatus === 3) throw new Error(`history job failed: ${JSON.stringify(job)}`);
+    if (elapsed > 3_600_000) throw new Error('history job still running after an hour');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function historyRow(o: {
+  sink: string;
+  events: number;
+  times: JobTimes;
+  peakRssMb: number | undefined;
+  baseline: number | undefined;
+}): Row {
+  const perSecond = o.events / (o.times.doneMs / 1000);
+  const rss = o.peakRssMb === undefined ? '' : `, serve peak RSS ${Math.round(o.peakRssMb)} MB`;
+  return {
+    benchmark: `history job, SLS trail → ${o.sink} (create → status 1 in ${ms(o.times.startedMs)})`,
+    size: `${o.events.toLocaleString('en-US')} events over 2 days`,
+    result: `${rate(perSecond, 'events/s')}${rss}`,
+    goal: o.sink.startsWith('dev sls')
+      ? '≥ 50,000/s, RSS ≤ 300 MB'
+      : '≥ 100,000/s dense, RSS ≤ 300 MB',
+    baseline:
+      o.baseline === undefined ? '—' : `${rate(o.baseline, 'events/s')} (SQLite scan + gzip)`,
+    ratio: o.baseline === undefined ? '—' : ratio(perSecond, o.baseline),
+  };
+}

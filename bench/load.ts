@@ -1,0 +1,98 @@
+/**
+ * A closed-loop HTTP load generator: `connections` keep-alive sockets, each sending its next
+ * request as soon as the previous answer arrived. Requests are built (and signed) before the
+ * clock starts, so signing costs the generator nothing while it measures.
+ */
+import http from 'node:http';
+import type { RawRequest } from '../src/api/signature/index.js';
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answers other than 200 (a signed call must never fail under load). */
+  failures: number;
+  firstFailure?: string;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
+function send(
+  agent: http.Agent,
+  base: URL,
+  req: RawRequest,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    if (req.body.length > 0) headers['content-length'] = String(req.body.length);
+    const r = http.request(
+      { agent, host: base.hostname, port: base.port, method: req.method, path: req.url, headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+/** Sends every request of `requests` over `connections` sockets; times each answer. */
+export async function runLoad(
+  url: string,
+  requests: readonly RawRequest[],
+  connections: number,
+): Promise<LoadResult> {
+  const base = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      const req = requests[i];
+      if (!req) return;
+      const t = performance.now();
+      const res = await send(agent, base, req);
+      latencies.push(performance.now() - t);
+      if (res.status !== 200) {
+        failures++;
+        firstFailure ??= `${res.status} ${res.body.slice(0, 200)}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: requests.length,
+    seconds,
+    perSecond: requests.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
+}
+
+/** One request, for set-up calls; throws unless the answer is 200. */
+export async function sendOnce(url: string, req: RawRequest): Promise<Record<string, unknown>> {
+  const agent = new http.Agent({ keepAlive: false });
+  const res = await send(agent, new URL(url), req);
+  if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
+  return JSON.parse(res.body) as Record<string, unknown>;
+}
