@@ -37,16 +37,38 @@ interface Display {
   stop(): void;
 }
 
+/** `running | 1,200/3,000 events | 350 events/s | ETA 6s | 2 errors (…)`, only what is known. */
+export function barDetail(
+  v: RegionView,
+  rate: number | undefined,
+  left: number | undefined,
+): string {
+  const parts = [statusName(v.status)];
+  if (v.delivered !== undefined) {
+    parts.push(
+      `${formatCount(v.delivered)}/${v.total !== undefined ? formatCount(v.total) : '?'} events`,
+    );
+    if (v.status === 1 && rate !== undefined)
+      parts.push(`${formatCount(Math.max(0, rate))} events/s`);
+  }
+  if (v.status === 1 && left !== undefined) parts.push(`ETA ${formatDuration(left)}`);
+  if (v.errors) parts.push(`${v.errors} error${v.errors === 1 ? '' : 's'}`);
+  if (v.lastError) parts.push(`(${v.lastError})`);
+  return parts.join(' | ');
+}
+
 function barDisplay(): Display {
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: '{region} {bar} {percentage}% | {counts} | {rate} | ETA {eta} | {state}',
+      // One `{detail}` of the parts the server sent, status first: a narrow terminal cuts the
+      // end of the line, and the status is what must stay visible.
+      format: '{region} {bar} {percentage}% {detail}',
       // As import's bar: the terminal is left as it was even after Ctrl-C.
       hideCursor: false,
       linewrap: true,
-      barsize: 24,
-      // Bars are redrawn on every poll, also when nothing moved (the state text may change).
+      barsize: 20,
+      // Bars are redrawn on every poll, also when nothing moved (the status text may change).
       forceRedraw: true,
     },
     cliProgress.Presets.shades_classic,
@@ -57,19 +79,7 @@ function barDisplay(): Display {
       for (const v of views) {
         const rate = rates.get(v.region);
         const left = eta(v, rate);
-        const payload = {
-          region: v.region.padEnd(14),
-          counts:
-            v.delivered !== undefined
-              ? `${formatCount(v.delivered)}/${v.total !== undefined ? formatCount(v.total) : '?'} events`
-              : 'events: -',
-          rate:
-            rate !== undefined && v.delivered !== undefined
-              ? `${formatCount(Math.max(0, rate))} events/s`
-              : '- events/s',
-          eta: left !== undefined ? formatDuration(left) : '-',
-          state: `${statusName(v.status)}${v.errors ? `, ${v.errors} errors` : ''}${v.lastError ? ` (${v.lastError})` : ''}`,
-        };
+        const payload = { region: v.region.padEnd(14), detail: barDetail(v, rate, left) };
         // Without counters the bar only knows done or not done.
         const value = v.percent ?? (v.status >= 2 ? 100 : 0);
         const bar = bars.get(v.region);
