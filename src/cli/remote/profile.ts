@@ -77,7 +77,7 @@ export interface ResolvedConnection {
 }
 
 export function profileName(flags: RemoteFlags, env: NodeJS.ProcessEnv = process.env): string {
-  return flags.profile ?? env.OPENTRAIL_PROFILE ?? 'default';
+  return flags.profile || env.OPENTRAIL_PROFILE || 'default';
 }
 
 /** Resolves the connection; a missing endpoint or key is a UsageError naming every way to set it. */
@@ -90,7 +90,7 @@ export function resolveConnection(
   const profiles = readProfiles(file).profiles;
   const profile = profiles[name];
   // A named profile that does not exist is a mistake; the implicit default may be absent.
-  if (!profile && (flags.profile !== undefined || env.OPENTRAIL_PROFILE !== undefined)) {
+  if (!profile && (flags.profile || env.OPENTRAIL_PROFILE)) {
     throw new UsageError(
       `no profile "${name}" in ${file} (create it: opentrail configure --profile ${name})`,
     );
