@@ -3,10 +3,12 @@ import { registerDevCommands } from './dev-sls.command.js';
 import { registerImportCommand } from './import.command.js';
 import { registerKeysCommand } from './keys.command.js';
 import { registerOperationsCommands } from './operations.command.js';
+import { registerAccountCommands } from './remote/account.command.js';
 import { registerCompletionCommand } from './remote/completion.command.js';
 import { registerConfigureCommand } from './remote/configure.command.js';
 import { registerEventsCommand } from './remote/events.command.js';
 import { registerJobsCommand } from './remote/jobs.command.js';
+import { registerSelectorsAndTemplatesCommands } from './remote/selectors-templates.command.js';
 import { registerTrailsCommand } from './remote/trails.command.js';
 import { registerSeedCommand } from './seed.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerTrailsCommand(program);
   registerJobsCommand(program);
   registerEventsCommand(program);
+  registerSelectorsAndTemplatesCommands(program);
+  registerAccountCommands(program);
   registerCompletionCommand(program);
   return program;
 }
