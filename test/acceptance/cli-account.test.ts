@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { remoteEnv, runJson } from '../helpers/remote-cli.js';
+import { MANY_CLI_RUNS, remoteEnv, runJson } from '../helpers/remote-cli.js';
 import {
   type Credentials,
   readCredentials,
@@ -8,7 +8,7 @@ import {
   startServer,
 } from '../helpers/server-process.js';
 
-describe('the [T] Actions and `opentrail api` against a running server', () => {
+describe('the [T] Actions and `opentrail api` against a running server', MANY_CLI_RUNS, () => {
   let server: ServerProcess;
   let creds: Credentials;
   let env: Record<string, string>;

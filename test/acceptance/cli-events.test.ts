@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { remoteEnv, runJson } from '../helpers/remote-cli.js';
+import { MANY_CLI_RUNS, remoteEnv, runJson } from '../helpers/remote-cli.js';
 import { readCredentials, type ServerProcess, startServer } from '../helpers/server-process.js';
 
 const iso = (ms: number) =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-describe('opentrail events put / lookup against a running server', () => {
+describe('opentrail events put / lookup against a running server', MANY_CLI_RUNS, () => {
   let server: ServerProcess;
   let env: Record<string, string>;
   const now = Date.now();

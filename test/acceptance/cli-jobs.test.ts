@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { remoteEnv, runJson } from '../helpers/remote-cli.js';
+import { MANY_CLI_RUNS, remoteEnv, runJson } from '../helpers/remote-cli.js';
 import {
   BIN,
   freshDataDir,
@@ -32,7 +32,7 @@ function eventsFile(dir: string, prefix: string, n: number): string {
   return file;
 }
 
-describe('opentrail jobs … on a server that delivers history to OSS', () => {
+describe('opentrail jobs … on a server that delivers history to OSS', MANY_CLI_RUNS, () => {
   let server: ServerProcess;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -122,7 +122,7 @@ describe('opentrail jobs … on a server that delivers history to OSS', () => {
   });
 });
 
-describe('opentrail jobs on servers where the job cannot succeed', () => {
+describe('opentrail jobs on servers where the job cannot succeed', MANY_CLI_RUNS, () => {
   const servers: ServerProcess[] = [];
   afterAll(() => Promise.all(servers.map((s) => s.stop())));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, runCli } from '../helpers/cli.js';
-import { remoteEnv } from '../helpers/remote-cli.js';
+import { MANY_CLI_RUNS, remoteEnv } from '../helpers/remote-cli.js';
 import {
   type Credentials,
   readCredentials,
@@ -14,107 +14,115 @@ import {
 
 const DEAD = 'http://127.0.0.1:1';
 
-describe('where remote commands find the endpoint and key: flags > environment > profile', () => {
-  let server: ServerProcess;
-  let creds: Credentials;
-  /** A HOME with a default profile (the right key) and a "broken" one (a wrong secret). */
-  let home: Record<string, string>;
-  beforeAll(async () => {
-    server = await startServer();
-    creds = readCredentials(server.dataDir);
-    home = remoteEnv(undefined, undefined);
-    const save = (profile: string, secret: string) =>
-      runCli(
-        [
-          'configure',
-          '--profile',
-          profile,
-          '--endpoint',
-          server.host, // a bare host:port, as openapi-client takes it
-          '--access-key-id',
-          creds.accessKeyId,
-          '--access-key-secret',
-          secret,
-        ],
-        home,
-      );
-    expect(save('default', creds.accessKeySecret).status).toBe(0);
-    expect(save('broken', 'not-the-secret').stdout).toMatch(/^saved profile "broken" in /);
-  });
-  afterAll(() => server?.stop());
-
-  it('configure writes ~/.opentrail/config.json with mode 0600; configure list never shows a secret', () => {
-    const file = path.join(home.HOME as string, '.opentrail', 'config.json');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const saved = JSON.parse(readFileSync(file, 'utf8'));
-    expect(saved.profiles.default).toEqual({
-      endpoint: server.url,
-      accessKeyId: creds.accessKeyId,
-      accessKeySecret: creds.accessKeySecret,
+describe(
+  'where remote commands find the endpoint and key: flags > environment > profile',
+  MANY_CLI_RUNS,
+  () => {
+    let server: ServerProcess;
+    let creds: Credentials;
+    /** A HOME with a default profile (the right key) and a "broken" one (a wrong secret). */
+    let home: Record<string, string>;
+    beforeAll(async () => {
+      server = await startServer();
+      creds = readCredentials(server.dataDir);
+      home = remoteEnv(undefined, undefined);
+      const save = (profile: string, secret: string) =>
+        runCli(
+          [
+            'configure',
+            '--profile',
+            profile,
+            '--endpoint',
+            server.host, // a bare host:port, as openapi-client takes it
+            '--access-key-id',
+            creds.accessKeyId,
+            '--access-key-secret',
+            secret,
+          ],
+          home,
+        );
+      expect(save('default', creds.accessKeySecret).status).toBe(0);
+      expect(save('broken', 'not-the-secret').stdout).toMatch(/^saved profile "broken" in /);
     });
-    const list = runCli(['configure', 'list'], home);
-    expect(list.stdout).toMatch(
-      new RegExp(`^default\\s+${server.url}\\s+${creds.accessKeyId}\\s+no$`, 'm'),
-    );
-    expect(list.stdout).toMatch(/^broken\s/m);
-    const json = runCli(['configure', 'list', '--json'], home);
-    expect(json.stdout).not.toContain(creds.accessKeySecret);
-    expect(json.stdout).not.toContain('not-the-secret');
-    expect(JSON.parse(json.stdout).profiles).toHaveLength(2);
-  });
+    afterAll(() => server?.stop());
 
-  it('the default profile alone is enough; --profile and OPENTRAIL_PROFILE pick another', () => {
-    expect(runCli(['trails', 'list', '--json'], home).status).toBe(0);
-    const broken = runCli(['trails', 'list', '--profile', 'broken'], home);
-    expect(broken.status).toBe(5);
-    expect(broken.stderr).toContain('SignatureDoesNotMatch');
-    expect(runCli(['trails', 'list'], { ...home, OPENTRAIL_PROFILE: 'broken' }).status).toBe(5);
-    const unknown = runCli(['trails', 'list', '--profile', 'nobody'], home);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('no profile "nobody"');
-  });
+    it('configure writes ~/.opentrail/config.json with mode 0600; configure list never shows a secret', () => {
+      const file = path.join(home.HOME as string, '.opentrail', 'config.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const saved = JSON.parse(readFileSync(file, 'utf8'));
+      expect(saved.profiles.default).toEqual({
+        endpoint: server.url,
+        accessKeyId: creds.accessKeyId,
+        accessKeySecret: creds.accessKeySecret,
+      });
+      const list = runCli(['configure', 'list'], home);
+      expect(list.stdout).toMatch(
+        new RegExp(`^default\\s+${server.url}\\s+${creds.accessKeyId}\\s+no$`, 'm'),
+      );
+      expect(list.stdout).toMatch(/^broken\s/m);
+      const json = runCli(['configure', 'list', '--json'], home);
+      expect(json.stdout).not.toContain(creds.accessKeySecret);
+      expect(json.stdout).not.toContain('not-the-secret');
+      expect(JSON.parse(json.stdout).profiles).toHaveLength(2);
+    });
 
-  it('the environment beats the profile, and flags beat the environment', () => {
-    // Endpoint: the environment's dead one wins over the profile's, a flag wins over both.
-    expect(runCli(['trails', 'list'], { ...home, OPENTRAIL_ENDPOINT: DEAD }).status).toBe(6);
-    expect(runCli(['trails', 'list'], { ...home, ALIBABA_CLOUD_ENDPOINT: DEAD }).status).toBe(6);
-    expect(
-      runCli(['trails', 'list', '--endpoint', server.url], { ...home, OPENTRAIL_ENDPOINT: DEAD })
-        .status,
-    ).toBe(0);
-    // Key: the environment's right key fixes the broken profile; a wrong flag breaks it again.
-    const envKey = {
-      ...home,
-      OPENTRAIL_PROFILE: 'broken',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: creds.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: creds.accessKeySecret,
-    };
-    expect(runCli(['trails', 'list'], envKey).status).toBe(0);
-    expect(runCli(['trails', 'list', '--access-key-secret', 'wrong'], envKey).status).toBe(5);
-  });
+    it('the default profile alone is enough; --profile and OPENTRAIL_PROFILE pick another', () => {
+      expect(runCli(['trails', 'list', '--json'], home).status).toBe(0);
+      const broken = runCli(['trails', 'list', '--profile', 'broken'], home);
+      expect(broken.status).toBe(5);
+      expect(broken.stderr).toContain('SignatureDoesNotMatch');
+      expect(runCli(['trails', 'list'], { ...home, OPENTRAIL_PROFILE: 'broken' }).status).toBe(5);
+      const unknown = runCli(['trails', 'list', '--profile', 'nobody'], home);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('no profile "nobody"');
+    });
 
-  it('an STS key works with its SecurityToken from the environment, and is refused without it', () => {
-    const sts = createKey(server.dataDir, ['--sts', '--ttl', '600']);
-    const env = remoteEnv(server, sts);
-    const without = runCli(['trails', 'list'], env);
-    expect(without.status).toBe(5);
-    expect(without.stderr).toMatch(/MissingSecurityToken[\s\S]*hint: .*--security-token/);
-    expect(
-      runCli(['trails', 'list'], { ...env, ALIBABA_CLOUD_SECURITY_TOKEN: sts.securityToken ?? '' })
-        .status,
-    ).toBe(0);
-  });
+    it('the environment beats the profile, and flags beat the environment', () => {
+      // Endpoint: the environment's dead one wins over the profile's, a flag wins over both.
+      expect(runCli(['trails', 'list'], { ...home, OPENTRAIL_ENDPOINT: DEAD }).status).toBe(6);
+      expect(runCli(['trails', 'list'], { ...home, ALIBABA_CLOUD_ENDPOINT: DEAD }).status).toBe(6);
+      expect(
+        runCli(['trails', 'list', '--endpoint', server.url], { ...home, OPENTRAIL_ENDPOINT: DEAD })
+          .status,
+      ).toBe(0);
+      // Key: the environment's right key fixes the broken profile; a wrong flag breaks it again.
+      const envKey = {
+        ...home,
+        OPENTRAIL_PROFILE: 'broken',
+        ALIBABA_CLOUD_ACCESS_KEY_ID: creds.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: creds.accessKeySecret,
+      };
+      expect(runCli(['trails', 'list'], envKey).status).toBe(0);
+      expect(runCli(['trails', 'list', '--access-key-secret', 'wrong'], envKey).status).toBe(5);
+    });
 
-  it('configure without the key on a pipe is a usage error (2) and writes nothing', () => {
-    const fresh = remoteEnv(undefined, undefined);
-    const r = runCli(['configure', '--endpoint', server.url], fresh);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('a profile needs');
-    expect(() => statSync(path.join(fresh.HOME as string, '.opentrail', 'config.json'))).toThrow();
-  });
-});
+    it('an STS key works with its SecurityToken from the environment, and is refused without it', () => {
+      const sts = createKey(server.dataDir, ['--sts', '--ttl', '600']);
+      const env = remoteEnv(server, sts);
+      const without = runCli(['trails', 'list'], env);
+      expect(without.status).toBe(5);
+      expect(without.stderr).toMatch(/MissingSecurityToken[\s\S]*hint: .*--security-token/);
+      expect(
+        runCli(['trails', 'list'], {
+          ...env,
+          ALIBABA_CLOUD_SECURITY_TOKEN: sts.securityToken ?? '',
+        }).status,
+      ).toBe(0);
+    });
 
-describe('opentrail completion', () => {
+    it('configure without the key on a pipe is a usage error (2) and writes nothing', () => {
+      const fresh = remoteEnv(undefined, undefined);
+      const r = runCli(['configure', '--endpoint', server.url], fresh);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('a profile needs');
+      expect(() =>
+        statSync(path.join(fresh.HOME as string, '.opentrail', 'config.json')),
+      ).toThrow();
+    });
+  },
+);
+
+describe('opentrail completion', MANY_CLI_RUNS, () => {
   it('bash: completes commands and subcommands in a real bash', () => {
     const file = path.join(
       mkdtempSync(path.join(tmpdir(), 'opentrail-completion-')),

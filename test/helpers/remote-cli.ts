@@ -34,3 +34,9 @@ export function runJson(args: string[], env: Record<string, string>) {
 }
 
 export type { CliResult };
+
+/**
+ * Test options for a describe whose tests run the CLI many times: each run starts a process
+ * (about a second idle, several on a loaded 2-core machine). No test asserts a duration.
+ */
+export const MANY_CLI_RUNS = { timeout: 300_000 };
