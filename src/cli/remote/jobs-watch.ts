@@ -4,7 +4,7 @@
  * region whenever it changes, with no escape codes. The summary goes to stdout.
  */
 import cliProgress from 'cli-progress';
-import type { ApiClient } from './api-client.js';
+import { type ApiClient, ConnectionError, RemoteApiError } from './api-client.js';
 import {
   eta,
   formatCount,
@@ -116,6 +116,13 @@ function lineDisplay(): Display {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls in a row that may fail before the watch gives up: a node restart must not end it. */
+const MAX_POLL_FAILURES = 5;
+
+function transient(e: unknown): boolean {
+  return e instanceof ConnectionError || (e instanceof RemoteApiError && e.status >= 500);
+}
+
 export async function watchJob(
   client: ApiClient,
   jobId: string,
@@ -127,8 +134,17 @@ export async function watchJob(
   const rates = new RateTracker();
   let job: Record<string, unknown>;
   try {
+    let failures = 0;
     for (;;) {
-      job = await client.call('GetDeliveryHistoryJob', { JobId: jobId });
+      try {
+        job = await client.call('GetDeliveryHistoryJob', { JobId: jobId });
+        failures = 0;
+      } catch (e) {
+        if (!transient(e) || ++failures >= MAX_POLL_FAILURES) throw e;
+        process.stderr.write(`opentrail: ${(e as Error).message}; retrying\n`);
+        await sleep(opts.intervalMs * 2 ** failures);
+        continue;
+      }
       const views = regionViews(job);
       const now = performance.now();
       const current = new Map<string, number | undefined>();
