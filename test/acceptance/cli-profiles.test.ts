@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, runCli } from '../helpers/cli.js';
 import { MANY_CLI_RUNS, remoteEnv } from '../helpers/remote-cli.js';
 import {
+  BIN,
   type Credentials,
+  REPO_ROOT,
   readCredentials,
   type ServerProcess,
   startServer,
@@ -121,6 +123,31 @@ describe(
     });
   },
 );
+
+describe('opentrail configure on a terminal', MANY_CLI_RUNS, () => {
+  it('asks for what the flags left out (util-linux script) and saves it with mode 0600', () => {
+    const home = remoteEnv(undefined, undefined);
+    const command = [process.execPath, BIN, 'configure', '--profile', 'asked']
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...home },
+      input: '127.0.0.1:8080\nLTAIasked\nasked-secret\n\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stdout).toContain('AccessKeySecret: ');
+    expect(r.stdout).toMatch(/saved profile "asked"/);
+    const file = path.join(home.HOME as string, '.opentrail', 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).profiles.asked).toEqual({
+      endpoint: 'http://127.0.0.1:8080',
+      accessKeyId: 'LTAIasked',
+      accessKeySecret: 'asked-secret',
+    });
+  });
+});
 
 describe('opentrail completion', MANY_CLI_RUNS, () => {
   it('bash: completes commands and subcommands in a real bash', () => {

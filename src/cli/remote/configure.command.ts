@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { normalizeEndpoint } from './api-client.js';
 import { printJson, printTable, reportError } from './output.js';
@@ -33,18 +33,18 @@ async function prompt(current: Profile, given: ConfigureOptions): Promise<Profil
   const missing = FIELDS.filter(([k]) => given[k] === undefined);
   const rl =
     missing.length > 0 && process.stdin.isTTY
-      ? createInterface({ input: process.stdin, output: process.stderr })
+      ? createInterface({ input: process.stdin, output: process.stderr, terminal: false })
       : undefined;
+  // An iterator buffers lines typed (or pasted) ahead of the question; rl.question drops them.
+  const lines = rl?.[Symbol.asyncIterator]();
   try {
     for (const [key, label] of FIELDS) {
       let value = given[key];
-      if (value === undefined && rl) {
-        const shown = current[key]
-          ? key === 'accessKeySecret' || key === 'securityToken'
-            ? ' [****]'
-            : ` [${current[key]}]`
-          : '';
-        const answer = (await rl.question(`${label}${shown}: `)).trim();
+      if (value === undefined && lines) {
+        const secret = key === 'accessKeySecret' || key === 'securityToken';
+        const shown = current[key] ? (secret ? ' [****]' : ` [${current[key]}]`) : '';
+        process.stderr.write(`${label}${shown}: `);
+        const answer = String((await lines.next()).value ?? '').trim();
         value = answer === '' ? current[key] : answer;
       }
       if (value === undefined || value === '') delete next[key];
