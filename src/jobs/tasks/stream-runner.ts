@@ -14,7 +14,6 @@ import {
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
 import {
   type BatchContent,
-  type Destination,
   isSinkError,
   type PreparedBatch,
   type Sink,
