@@ -12,12 +12,7 @@ import {
   setStreamStatus,
 } from '../../db/repositories/delivery-progress.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
-import {
-  type BatchContent,
-  isSinkError,
-  type PreparedBatch,
-  type Sink,
-} from '../../sinks/sink.js';
+import { type BatchContent, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
