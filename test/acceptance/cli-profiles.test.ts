@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, runCli } from '../helpers/cli.js';
-import { MANY_CLI_RUNS, remoteEnv } from '../helpers/remote-cli.js';
+import { CLI_ONCE, MANY_CLI_RUNS, remoteEnv } from '../helpers/remote-cli.js';
 import {
   BIN,
   type Credentials,
@@ -16,7 +16,7 @@ import {
 
 const DEAD = 'http://127.0.0.1:1';
 
-describe(
+describe.runIf(CLI_ONCE)(
   'where remote commands find the endpoint and key: flags > environment > profile',
   MANY_CLI_RUNS,
   () => {
@@ -124,7 +124,7 @@ describe(
   },
 );
 
-describe('opentrail configure on a terminal', MANY_CLI_RUNS, () => {
+describe.runIf(CLI_ONCE)('opentrail configure on a terminal', MANY_CLI_RUNS, () => {
   it('asks for what the flags left out (util-linux script) and saves it with mode 0600', () => {
     const home = remoteEnv(undefined, undefined);
     const command = [process.execPath, BIN, 'configure', '--profile', 'asked']
@@ -149,7 +149,7 @@ describe('opentrail configure on a terminal', MANY_CLI_RUNS, () => {
   });
 });
 
-describe('opentrail completion', MANY_CLI_RUNS, () => {
+describe.runIf(CLI_ONCE)('opentrail completion', MANY_CLI_RUNS, () => {
   it('bash: completes commands and subcommands in a real bash', () => {
     const file = path.join(
       mkdtempSync(path.join(tmpdir(), 'opentrail-completion-')),

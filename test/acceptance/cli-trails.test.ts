@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { MANY_CLI_RUNS, remoteEnv, runJson } from '../helpers/remote-cli.js';
+import { CLI_ONCE, MANY_CLI_RUNS, remoteEnv, runJson } from '../helpers/remote-cli.js';
 import {
   type Credentials,
   readCredentials,
@@ -8,7 +8,7 @@ import {
   startServer,
 } from '../helpers/server-process.js';
 
-describe('opentrail trails … against a running server', MANY_CLI_RUNS, () => {
+describe.runIf(CLI_ONCE)('opentrail trails … against a running server', MANY_CLI_RUNS, () => {
   let server: ServerProcess;
   let creds: Credentials;
   let env: Record<string, string>;

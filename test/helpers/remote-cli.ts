@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CliResult, runCli } from './cli.js';
 import type { Credentials, ServerProcess } from './server-process.js';
+import { TEST_DB } from './test-database.js';
 
 /**
  * The environment of a remote command as a user sets it, with its own HOME (so no profile of
@@ -40,3 +41,10 @@ export type { CliResult };
  * (about a second idle, several on a loaded 2-core machine). No test asserts a duration.
  */
 export const MANY_CLI_RUNS = { timeout: 300_000 };
+
+/**
+ * The remote commands reach the server only through the signed API, whose database behaviour
+ * the integration and acceptance tiers cover on both databases: the CLI files run once, on
+ * SQLite (they spawn a process per command, ~150 s a pass on a 2-core machine).
+ */
+export const CLI_ONCE = TEST_DB === 'sqlite';
