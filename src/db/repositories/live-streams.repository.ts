@@ -162,3 +162,16 @@ export async function listTrailsWithoutLiveStream(
   if (accountId !== undefined) q = q.where('t.account_id', '=', accountId);
   return q.orderBy('t.id').execute();
 }
+
+/** A live stream's end as it is now (StopLogging sets it while a worker may hold the stream). */
+export async function liveStreamCutoff(
+  db: Kysely<Database>,
+  jobId: number,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('delivery_jobs')
+    .select('cutoff_seq')
+    .where('id', '=', jobId)
+    .executeTakeFirst();
+  return row?.cutoff_seq === null || row?.cutoff_seq === undefined ? null : Number(row.cutoff_seq);
+}

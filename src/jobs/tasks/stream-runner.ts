@@ -11,6 +11,7 @@ import {
   type StreamKey,
   setStreamStatus,
 } from '../../db/repositories/delivery-progress.repository.js';
+import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
 import { type BatchContent, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
@@ -54,6 +55,18 @@ function eventTimeOf(json: string | undefined): number | null {
   }
 }
 
+/**
+ * How far a live stream may read now: the safe horizon, until StopLogging gives the stream an
+ * end. The end is read from the database for every chunk, not taken from the claim: a
+ * StopLogging during a slice must stop it at once. The horizon is read first: if the end is
+ * still unset after it, every event up to that horizon came before the StopLogging.
+ */
+async function liveLimit(job: LeasedJob, ctx: SliceContext): Promise<number> {
+  const horizon = await ctx.events.horizon();
+  const cutoff = await liveStreamCutoff(ctx.db, job.id);
+  return cutoff === null ? horizon : Math.min(cutoff, horizon);
+}
+
 export async function runStreamChunk(
   job: LeasedJob,
   row: ProgressRow,
@@ -71,8 +84,7 @@ export async function runStreamChunk(
     // A chosen window's end bounds eventTime too ([C2]); the default window's end does not.
     toTime: job.window_chosen === 1 ? job.window_end : undefined,
     dataEvents,
-    // A live stream follows the safe horizon until StopLogging gives it an end.
-    maxSeq: job.cutoff_seq ?? (live ? await ctx.events.horizon() : 0),
+    maxSeq: live ? await liveLimit(job, ctx) : (job.cutoff_seq ?? 0),
   };
   const batching = batchingFor(destination);
   const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
