@@ -129,7 +129,19 @@ export async function markJobDeleted(
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Stops the trail's running jobs (status 3, State Stopped) with a reason; returns how many. */
+/** The columns of a job that stops now: status 3, State Stopped, its lease given up. */
+function stopped(reason: string, now: number) {
+  return {
+    job_status: 3,
+    state: 'Stopped',
+    stop_reason: reason,
+    updated_at: now,
+    finished_at: now,
+    locked_by: null,
+    lease_expires_at: null,
+  };
+}
+
 /** Stops one queued or running job (StopDeliveryHistoryJob); false when it was not active. */
 export async function stopActiveJob(
   db: Kysely<Database>,
@@ -139,17 +151,10 @@ export async function stopActiveJob(
 ): Promise<boolean> {
   const r = await db
     .updateTable('delivery_jobs')
-    .set({
-      job_status: 3,
-      state: 'Stopped',
-      stop_reason: 'Stopped',
-      updated_at: now,
-      finished_at: now,
-      locked_by: null,
-      lease_expires_at: null,
-    })
+    .set(stopped('Stopped', now))
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('job_status', 'in', [0, 1])
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -179,6 +184,7 @@ export async function requeueJob(
     })
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
+    .where('kind', '=', 'history')
     .where('job_status', '=', 3)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -192,6 +198,7 @@ export async function requeueJob(
   return true;
 }
 
+/** Stops the trail's running jobs (status 3, State Stopped) with a reason; returns how many. */
 export async function stopActiveJobsOfTrail(
   db: Kysely<Database>,
   accountId: string,
@@ -201,15 +208,7 @@ export async function stopActiveJobsOfTrail(
 ): Promise<number> {
   const r = await db
     .updateTable('delivery_jobs')
-    .set({
-      job_status: 3,
-      state: 'Stopped',
-      stop_reason: reason,
-      updated_at: now,
-      finished_at: now,
-      locked_by: null,
-      lease_expires_at: null,
-    })
+    .set(stopped(reason, now))
     .where('account_id', '=', accountId)
     .where('kind', '=', 'history')
     .where('trail_name', '=', trailName)
