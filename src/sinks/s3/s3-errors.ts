@@ -1,3 +1,4 @@
+import { NETWORK_ERROR_CODES } from '../network-errors.js';
 import { SinkError } from '../sink.js';
 
 /**
@@ -20,16 +21,7 @@ const RETRYABLE_CODES = new Set([
   'BadDigest',
   'ETagMismatch',
   'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'ENOTFOUND',
+  ...NETWORK_ERROR_CODES,
 ]);
 
 interface SdkError {

@@ -1,3 +1,4 @@
+import { NETWORK_ERROR_CODES } from '../network-errors.js';
 import { SinkError } from '../sink.js';
 
 /**
@@ -19,16 +20,7 @@ const QUOTA_CODES = new Set([
 
 /** Network failures that a later attempt may not meet (the connection, not the request, failed). */
 const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'ENOTFOUND',
+  ...NETWORK_ERROR_CODES,
   'UND_ERR_SOCKET',
   'RequestTimeout',
 ]);
