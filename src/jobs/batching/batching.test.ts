@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SLS_MAX_LOGS } from '../../sinks/sls/sls-log-group.js';
 import { BUCKET_MS, type StoredEvent } from '../event-source.js';
 import { batchingFor } from './batching.js';
-import { SLS_MAX_LOGS, sequenceBatching } from './sequence.batching.js';
+import { sequenceBatching } from './sequence.batching.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const event = (seq: number, eventTime: number, size = 100): StoredEvent => ({

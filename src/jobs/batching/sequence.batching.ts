@@ -10,8 +10,6 @@ import type { Batching, EventGroup } from './batching.js';
 /** The LogGroup's own bytes (the topic) before any log. */
 const GROUP_OVERHEAD = slsRawSize([]);
 
-export { SLS_MAX_LOGS, SLS_MAX_RAW_BYTES };
-
 /**
  * SLS has no object names and every log carries its own time, so a batch is simply the next
  * run of events in sequence order, cut at 4,096 logs or 3 MB raw. An event larger than the

@@ -21,17 +21,20 @@ export interface SlsLogLine {
  * rather than failing a batch that can never succeed.
  */
 export function slsLogTime(eventJson: string, fallbackMs: number): number {
+  return eventSeconds(eventJson) ?? Math.floor(fallbackMs / 1000);
+}
+
+/** The event's `eventTime` in epoch seconds, or undefined when it has no readable one. */
+export function eventSeconds(eventJson: string): number | undefined {
   let eventTime: unknown;
   try {
     eventTime = (JSON.parse(eventJson) as { eventTime?: unknown }).eventTime;
   } catch {
-    eventTime = undefined;
+    return undefined;
   }
-  let ms: number | undefined;
-  if (typeof eventTime === 'string') {
-    ms = parseIsoSeconds(eventTime) ?? Date.parse(eventTime);
-  }
-  return Math.floor((ms !== undefined && Number.isFinite(ms) ? ms : fallbackMs) / 1000);
+  if (typeof eventTime !== 'string') return undefined;
+  const ms = parseIsoSeconds(eventTime) ?? Date.parse(eventTime);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 export function slsLogLine(eventJson: string, fallbackMs: number): SlsLogLine {

@@ -1,5 +1,4 @@
-import { parseIsoSeconds } from '../../lib/time.js';
-import { SLS_TOPIC } from '../layouts/sls-layout.js';
+import { eventSeconds, SLS_TOPIC } from '../layouts/sls-layout.js';
 import { SinkError } from '../sink.js';
 import {
   encodedLogSize,
@@ -24,18 +23,6 @@ export function slsRawSize(events: readonly string[]): number {
   let size = encodedTopicSize(SLS_TOPIC);
   for (const e of events) size += slsEventSize(e);
   return size;
-}
-
-function eventSeconds(eventJson: string): number | undefined {
-  let eventTime: unknown;
-  try {
-    eventTime = (JSON.parse(eventJson) as { eventTime?: unknown }).eventTime;
-  } catch {
-    return undefined;
-  }
-  if (typeof eventTime !== 'string') return undefined;
-  const ms = parseIsoSeconds(eventTime) ?? Date.parse(eventTime);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 /**
