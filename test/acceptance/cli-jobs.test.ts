@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -153,6 +153,34 @@ describe.runIf(CLI_ONCE)(
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/^job \d+ failed/);
       expect(r.stdout).toMatch(/^ {2}cn-hangzhou\s+failed/m);
+      const jobId = /^job (\d+) failed/.exec(r.stdout)?.[1] ?? '';
+
+      // The failed attempts, with the file system's own code, as JSON and as a table.
+      const failures = runJson(['jobs', 'failures', jobId, '--all'], env);
+      expect(failures.TotalCount).toBeGreaterThan(0);
+      expect(failures.Failures).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Region: 'cn-hangzhou', ErrorCode: expect.any(String) }),
+        ]),
+      );
+      const table = runCli(['jobs', 'failures', jobId], env);
+      expect(table.status).toBe(0);
+      expect(table.stdout).toMatch(/^TIME\s+REGION\s+DESTINATION\s+ERRORCODE/);
+      expect(table.stdout).toMatch(/cn-hangzhou/);
+
+      // Fix the destination, retry and follow it: the job succeeds (exit 0).
+      rmSync(notADir);
+      mkdirSync(notADir);
+      const retry = runCli(['jobs', 'retry', jobId, '--watch', '--interval', '0.2'], env);
+      expect(retry.status).toBe(0);
+      expect(retry.stdout).toMatch(new RegExp(`^job ${jobId} succeeded`));
+
+      // A finished job can be neither stopped nor retried: 400 InvalidJobStatus (exit 3).
+      for (const verb of ['stop', 'retry']) {
+        const refused = runCli(['jobs', verb, jobId], env);
+        expect(refused.status).toBe(3);
+        expect(refused.stderr).toContain('InvalidJobStatus');
+      }
     });
 
     it('a job for a trail without SLS is refused with a hint on a default server (exit 3)', async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,20 +125,38 @@ describe.runIf(CLI_ONCE)(
 );
 
 describe.runIf(CLI_ONCE)('opentrail configure on a terminal', MANY_CLI_RUNS, () => {
-  it('asks for what the flags left out (util-linux script) and saves it with mode 0600', () => {
+  it('asks for what the flags left out (util-linux script), hides the secret, saves with mode 0600', async () => {
     const home = remoteEnv(undefined, undefined);
     const command = [process.execPath, BIN, 'configure', '--profile', 'asked']
       .map((a) => `'${a}'`)
       .join(' ');
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    // Each answer is typed only once its question is on the screen, as a person would: typed
+    // ahead, the terminal itself would echo it before the command could turn echo off.
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...home },
-      input: '127.0.0.1:8080\nLTAIasked\nasked-secret\n\n',
-      encoding: 'utf8',
-      timeout: 60_000,
     });
-    expect(r.stdout).toContain('AccessKeySecret: ');
-    expect(r.stdout).toMatch(/saved profile "asked"/);
+    const answers: Array<[string, string]> = [
+      ['Endpoint', '127.0.0.1:8080'],
+      ['AccessKeyId:', 'LTAIasked'],
+      ['AccessKeySecret:', 'asked-secret'],
+      ['SecurityToken', ''],
+    ];
+    let screen = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      screen += chunk;
+      const next = answers[0];
+      if (next && screen.includes(next[0])) {
+        answers.shift();
+        child.stdin.write(`${next[1]}\r`);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(screen).toContain('LTAIasked'); // an AccessKeyId is echoed as typed …
+    expect(screen).not.toContain('asked-secret'); // … the secret is not
+    expect(screen).toMatch(/saved profile "asked"/);
     const file = path.join(home.HOME as string, '.opentrail', 'config.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8')).profiles.asked).toEqual({

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { normalizeEndpoint } from './api-client.js';
 import { printJson, printTable, reportError } from './output.js';
@@ -27,31 +28,58 @@ const FIELDS = [
   ['securityToken', 'SecurityToken (STS keys only, empty for none)'],
 ] as const;
 
+/**
+ * A readline on the terminal that can stop echoing: readline owns the echo (terminal mode puts
+ * the TTY in raw mode), and its output goes through here, so a secret being typed is not shown.
+ */
+function terminalReader() {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  rl.on('SIGINT', () => {
+    rl.close();
+    process.stderr.write('\n');
+    process.exit(130);
+  });
+  // An iterator buffers lines typed (or pasted) ahead of the question; rl.question drops them.
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async read(secret: boolean): Promise<string> {
+      muted = secret;
+      const line = String((await lines.next()).value ?? '');
+      if (secret) process.stderr.write('\n'); // the Enter was not echoed either
+      muted = false;
+      return line.trim();
+    },
+    close: () => rl.close(),
+  };
+}
+
 /** Asks on a terminal for what the flags left out; the current value is kept on Enter. */
 async function prompt(current: Profile, given: ConfigureOptions): Promise<Profile> {
   const next: Profile = { ...current };
   const missing = FIELDS.filter(([k]) => given[k] === undefined);
-  const rl =
-    missing.length > 0 && process.stdin.isTTY
-      ? createInterface({ input: process.stdin, output: process.stderr, terminal: false })
-      : undefined;
-  // An iterator buffers lines typed (or pasted) ahead of the question; rl.question drops them.
-  const lines = rl?.[Symbol.asyncIterator]();
+  const reader = missing.length > 0 && process.stdin.isTTY ? terminalReader() : undefined;
   try {
     for (const [key, label] of FIELDS) {
       let value = given[key];
-      if (value === undefined && lines) {
+      if (value === undefined && reader) {
         const secret = key === 'accessKeySecret' || key === 'securityToken';
         const shown = current[key] ? (secret ? ' [****]' : ` [${current[key]}]`) : '';
         process.stderr.write(`${label}${shown}: `);
-        const answer = String((await lines.next()).value ?? '').trim();
+        const answer = await reader.read(secret);
         value = answer === '' ? current[key] : answer;
       }
       if (value === undefined || value === '') delete next[key];
       else next[key] = key === 'endpoint' ? normalizeEndpoint(value) : value;
     }
   } finally {
-    rl?.close();
+    reader?.close();
   }
   return next;
 }

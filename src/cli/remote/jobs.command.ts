@@ -69,7 +69,10 @@ function watchOptions(opts: WatchFlags) {
   };
 }
 
-/** `opentrail jobs …`: historical event delivery jobs (Create/List/Get/DeleteDeliveryHistoryJob). */
+/**
+ * `opentrail jobs …`: historical event delivery jobs (Create/List/Get/Delete/Stop/Retry
+ * DeliveryHistoryJob, ListDeliveryHistoryJobFailures).
+ */
 export function registerJobsCommand(program: Command): void {
   const jobs = program
     .command('jobs')
@@ -172,6 +175,88 @@ export function registerJobsCommand(program: Command): void {
         if (opts.json) return printJson(body);
         process.stdout.write(`deleted job ${id}\n`);
       }),
+    );
+
+  addRemoteOptions(jobs.command('stop <jobId>'))
+    .description(
+      'stop a running job at a batch boundary: status 3, State Stopped (StopDeliveryHistoryJob)',
+    )
+    .action(
+      remoteAction(async (id: string, opts: RemoteOptions) => {
+        const body = await clientFrom(opts).call('StopDeliveryHistoryJob', { JobId: jobId(id) });
+        if (opts.json) return printJson(body);
+        process.stdout.write(`stopped job ${id}\n`);
+      }),
+    );
+
+  addWatchFlags(addRemoteOptions(jobs.command('retry <jobId>')))
+    .description('resume a failed or stopped job from its checkpoints (RetryDeliveryHistoryJob)')
+    .option('-w, --watch', 'then watch it to the end (exit as jobs watch)')
+    .action(
+      remoteAction(async (id: string, opts: WatchFlags & { watch?: boolean }) => {
+        const client = clientFrom(opts);
+        const body = await client.call('RetryDeliveryHistoryJob', { JobId: jobId(id) });
+        if (opts.watch) {
+          if (!opts.json) process.stderr.write(`retrying job ${id}\n`);
+          return watchJob(client, id, watchOptions(opts));
+        }
+        if (opts.json) return printJson(body);
+        process.stdout.write(`retrying job ${id}\n`);
+      }),
+    );
+
+  addRemoteOptions(jobs.command('failures <jobId>'))
+    .description("a job's failed delivery attempts, oldest first (ListDeliveryHistoryJobFailures)")
+    .option('--page <n>', 'page number', '1')
+    .option('--page-size <n>', 'failures per page (1–100)', '20')
+    .option('--all', 'every page')
+    .action(
+      remoteAction(
+        async (
+          id: string,
+          opts: RemoteOptions & { page: string; pageSize: string; all?: boolean },
+        ) => {
+          const client = clientFrom(opts);
+          const pageSize = positiveInt(opts.pageSize, '--page-size');
+          let pageNumber = positiveInt(opts.page, '--page');
+          const fetchPage = () =>
+            client.call('ListDeliveryHistoryJobFailures', {
+              JobId: jobId(id),
+              PageNumber: pageNumber,
+              PageSize: pageSize,
+            });
+          let body = await fetchPage();
+          const all = [...((body.Failures as Record<string, unknown>[]) ?? [])];
+          while (
+            opts.all &&
+            all.length < Number(body.TotalCount) &&
+            (body.Failures as unknown[]).length > 0
+          ) {
+            pageNumber += 1;
+            body = await fetchPage();
+            all.push(...((body.Failures as Record<string, unknown>[]) ?? []));
+          }
+          if (opts.json) {
+            return printJson(opts.all ? { TotalCount: body.TotalCount, Failures: all } : body);
+          }
+          printTable(
+            ['Time', 'Region', 'Destination', 'ErrorCode', 'Attempts', 'ErrorMessage'],
+            all.map((f) => [
+              f.Time as string,
+              f.Region as string,
+              f.Destination as string,
+              f.ErrorCode as string,
+              f.Attempts as number,
+              f.ErrorMessage as string,
+            ]),
+          );
+          if (!opts.all && all.length < Number(body.TotalCount)) {
+            process.stderr.write(
+              `(${all.length} of ${String(body.TotalCount)}; --all for every page)\n`,
+            );
+          }
+        },
+      ),
     );
 
   addWatchFlags(addRemoteOptions(jobs.command('watch <jobId>')))
