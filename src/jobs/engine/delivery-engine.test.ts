@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
@@ -9,55 +8,14 @@ import { retryDeliveryJob, stopDeliveryJob } from '../../domain/delivery-jobs/jo
 import { jobProgress } from '../../domain/delivery-jobs/job-progress.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createLogger } from '../../observability/logger.js';
-import type { DeliveryAck, PreparedBatch, Sink } from '../../sinks/sink.js';
 import { SinkError } from '../../sinks/sink.js';
 import { MemoryEventSource } from '../testing/memory-event-source.js';
+import { RecordingSink } from '../testing/recording-sink.js';
 import { DeliveryEngine } from './delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 
 const T0 = Date.UTC(2026, 10, 25, 0, 0, 0);
 const DAY = 86_400_000;
-
-/** A Sink double that records what it delivered and can be told to fail. */
-class RecordingSink implements Sink {
-  readonly kind = 'memory';
-  readonly delivered = new Map<string, string[]>();
-  deliveries = 0;
-  lastAccount: string | undefined;
-  failNext = 0;
-  failAlways: SinkError | undefined;
-  /** Runs before each delivery; a promise that never settles makes the send hang. */
-  onDeliver: (() => unknown) | undefined;
-
-  async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
-    const body = Buffer.from(content.events.join('\n'));
-    // Content-addressed like the real layouts: same events, same name.
-    const name = `${content.region}/${content.bucketStart}/${createHash('md5').update(body).digest('hex')}`;
-    return { content, objectName: name, body, count: content.events.length };
-  }
-
-  async deliver(batch: PreparedBatch): Promise<DeliveryAck> {
-    this.deliveries++;
-    await this.onDeliver?.();
-    if (this.failAlways) throw this.failAlways;
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new SinkError('temporarily unavailable', {
-        code: 'ServiceUnavailable',
-        retryable: true,
-      });
-    }
-    this.lastAccount = batch.content.accountId;
-    this.delivered.set(batch.objectName, [...batch.content.events]);
-    return { objectName: batch.objectName, bytes: batch.body.length, count: batch.count };
-  }
-
-  eventIds(): string[] {
-    return [...this.delivered.values()]
-      .flat()
-      .map((j) => (JSON.parse(j) as { eventId: string }).eventId);
-  }
-}
 
 describe('DeliveryEngine', () => {
   let h: DatabaseHandle;

@@ -17,9 +17,11 @@ export async function nextLiveChunk(
   destination: Destination,
   filter: ScopeFilter,
   ctx: SliceContext,
+  /** StopLogging has given the stream an end (read for this chunk; the claim may predate it). */
+  ended: boolean,
 ): Promise<{ events: StoredEvent[] } | { idleUntil: number }> {
   const now = ctx.clock.now();
-  const following = job.cutoff_seq === null;
+  const following = !ended;
   const { liveFlushMs, liveFlushEvents, liveIdleMs } = ctx.options;
   if (destination.kind === 'sls') {
     const events = await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize);

@@ -61,10 +61,15 @@ function eventTimeOf(json: string | undefined): number | null {
  * StopLogging during a slice must stop it at once. The horizon is read first: if the end is
  * still unset after it, every event up to that horizon came before the StopLogging.
  */
-async function liveLimit(job: LeasedJob, ctx: SliceContext): Promise<number> {
+async function liveLimit(
+  job: LeasedJob,
+  ctx: SliceContext,
+): Promise<{ maxSeq: number; ended: boolean }> {
   const horizon = await ctx.events.horizon();
   const cutoff = await liveStreamCutoff(ctx.db, job.id);
-  return cutoff === null ? horizon : Math.min(cutoff, horizon);
+  return cutoff === null
+    ? { maxSeq: horizon, ended: false }
+    : { maxSeq: Math.min(cutoff, horizon), ended: true };
 }
 
 export async function runStreamChunk(
@@ -76,6 +81,7 @@ export async function runStreamChunk(
   const key: StreamKey = { jobId: job.id, region: row.region, destination: row.destination };
   const { destination, dataEvents } = destinationOf(job, row.destination);
   const sink = ctx.sinkFor(destination);
+  const limit = live ? await liveLimit(job, ctx) : undefined;
   const filter: ScopeFilter = {
     accountId: job.account_id,
     region: row.region,
@@ -84,7 +90,7 @@ export async function runStreamChunk(
     // A chosen window's end bounds eventTime too ([C2]); the default window's end does not.
     toTime: job.window_chosen === 1 ? job.window_end : undefined,
     dataEvents,
-    maxSeq: live ? await liveLimit(job, ctx) : (job.cutoff_seq ?? 0),
+    maxSeq: limit ? limit.maxSeq : (job.cutoff_seq ?? 0),
   };
   const batching = batchingFor(destination);
   const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
@@ -124,7 +130,7 @@ export async function runStreamChunk(
     }
   } else {
     const next = live
-      ? await nextLiveChunk(job, row, destination, filter, ctx)
+      ? await nextLiveChunk(job, row, destination, filter, ctx, limit?.ended === true)
       : { events: await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize) };
     if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
     const { events } = next;

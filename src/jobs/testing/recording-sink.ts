@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { type DeliveryAck, type PreparedBatch, type Sink, SinkError } from '../../sinks/sink.js';
+
+/** A Sink double that records what it delivered and can be told to fail. */
+export class RecordingSink implements Sink {
+  readonly kind = 'memory';
+  readonly delivered = new Map<string, string[]>();
+  deliveries = 0;
+  lastAccount: string | undefined;
+  failNext = 0;
+  failAlways: SinkError | undefined;
+  /** Runs before each delivery; a promise that never settles makes the send hang. */
+  onDeliver: (() => unknown) | undefined;
+
+  async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
+    const body = Buffer.from(content.events.join('\n'));
+    // Content-addressed like the real layouts: same events, same name.
+    const name = `${content.region}/${content.bucketStart}/${createHash('md5').update(body).digest('hex')}`;
+    return { content, objectName: name, body, count: content.events.length };
+  }
+
+  async deliver(batch: PreparedBatch): Promise<DeliveryAck> {
+    this.deliveries++;
+    await this.onDeliver?.();
+    if (this.failAlways) throw this.failAlways;
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new SinkError('temporarily unavailable', {
+        code: 'ServiceUnavailable',
+        retryable: true,
+      });
+    }
+    this.lastAccount = batch.content.accountId;
+    this.delivered.set(batch.objectName, [...batch.content.events]);
+    return { objectName: batch.objectName, bytes: batch.body.length, count: batch.count };
+  }
+
+  eventIds(): string[] {
+    return [...this.delivered.values()]
+      .flat()
+      .map((j) => (JSON.parse(j) as { eventId: string }).eventId);
+  }
+}
