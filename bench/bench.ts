@@ -11,14 +11,25 @@ import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startS3rver } from '../test/helpers/s3rver.js';
 import { apiBench, type Key } from './api-bench.js';
 import { historyRow, runHistoryJob, scanGzipBaseline } from './history-bench.js';
+import { liveBench } from './live-bench.js';
 import { lookupBench } from './lookup-bench.js';
 import { REPO_ROOT, startDevSls, startServe } from './processes.js';
 import { markdownTable, type Row, writeReport } from './report.js';
 import { seedBench } from './seed-bench.js';
 
-const ALL = ['seed', 'api', 'lookup', 'history-file', 'history-sls'] as const;
+const ALL = [
+  'seed',
+  'api',
+  'lookup',
+  'history-file',
+  'history-sls',
+  'history-oss',
+  'live-file',
+  'live-sls',
+] as const;
 type Bench = (typeof ALL)[number];
 
 const { values: flags } = parseArgs({
@@ -43,7 +54,8 @@ function whole(name: string, value: string | undefined): number {
 }
 
 const tiny = flags.tiny;
-const events = tiny ? 2_000 : whole('events', flags.events);
+// Tiny: few enough that the sparse OSS history (about one object per event) stays quick.
+const events = tiny ? 1_000 : whole('events', flags.events);
 const apiRequests = tiny ? 200 : whole('api-requests', flags['api-requests']);
 const connections = tiny ? 4 : whole('connections', flags.connections);
 const lookups = tiny ? 18 : whole('lookups', flags.lookups);
@@ -161,6 +173,64 @@ async function main(): Promise<void> {
       } finally {
         await serve.stop();
         await sls.stop();
+      }
+    }
+    if (only.has('history-oss')) {
+      // s3rver (the S3 fake the tests use) in this process; the server uploads with the S3 SDK.
+      const s3 = await startS3rver(['bench-bucket']);
+      const serve = await startServe({
+        dataDir,
+        env: {
+          ...serveEnv,
+          OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
+          OPENTRAIL_OSS_ENDPOINT: s3.url,
+          OPENTRAIL_OSS_ACCESS_KEY_ID: 'S3RVER',
+          OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'S3RVER',
+          OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
+        },
+      });
+      try {
+        const times = await runHistoryJob(serve.url, key, accountId, 'bench-oss', {
+          OssBucketName: 'bench-bucket',
+        });
+        print(
+          historyRow({
+            sink: 's3rver (S3 PutObject)',
+            events,
+            times,
+            peakRssMb: serve.peakRssMb(),
+            baseline,
+          }),
+        );
+      } finally {
+        await serve.stop();
+        await s3.close();
+      }
+    }
+    // Live delivery reads the store with SQLite directly to time each acknowledgement.
+    for (const sink of ['live-file', 'live-sls'] as const) {
+      if (!only.has(sink) || databaseUrl) continue;
+      const slsKeys = {
+        OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
+        OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
+      };
+      const slsDir = path.join(root, `${sink}-sls`);
+      mkdirSync(slsDir);
+      const sls = sink === 'live-sls' ? await startDevSls(slsDir, slsKeys) : undefined;
+      const env = sls ? { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url } : serveEnv;
+      try {
+        for (const row of await liveBench({
+          sink: sls ? 'dev sls (PutLogs)' : 'file sink (SLS layout)',
+          dataDir,
+          accountId,
+          key,
+          events: Math.min(events, tiny ? events : 200_000),
+          env: dbEnv,
+          startServe: () => startServe({ dataDir, env }),
+        }))
+          print(row);
+      } finally {
+        await sls?.stop();
       }
     }
   } finally {
