@@ -88,6 +88,16 @@ async function main(): Promise<void> {
   const databaseUrl = flags['database-url'];
   const dbEnv: Record<string, string> = databaseUrl ? { OPENTRAIL_DATABASE_URL: databaseUrl } : {};
   const rows: Row[] = [];
+  /** `opentrail dev sls` in its own process, and the settings that point `serve` at it. */
+  const devSls = async (dir: string) => {
+    const keys = {
+      OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
+      OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
+    };
+    mkdirSync(path.join(root, dir));
+    const child = await startDevSls(path.join(root, dir), keys);
+    return { stop: () => child.stop(), env: { ...keys, OPENTRAIL_SLS_ENDPOINT: child.url } };
+  };
   const print = (row: Row) => {
     rows.push(row);
     console.error(`${row.benchmark}: ${row.result}`);
@@ -129,95 +139,55 @@ async function main(): Promise<void> {
     }
     // The same baseline serves both sinks: it reads the events once, as a job does.
     const baseline = databaseUrl ? undefined : scanGzipBaseline(dataDir, accountId);
-    if (only.has('history-file')) {
-      // A fresh process, so its peak RSS is the job's.
-      const serve = await startServe({ dataDir, env: serveEnv });
+    /** One history job in a fresh `serve` (so its peak RSS is the job's), as a table row. */
+    const history = async (
+      sink: string,
+      trail: string,
+      env: Record<string, string>,
+      destination?: Record<string, string>,
+    ) => {
+      const serve = await startServe({ dataDir, env: { ...serveEnv, ...env } });
       try {
-        const times = await runHistoryJob(serve.url, key, accountId, 'bench-file');
-        print(
-          historyRow({
-            sink: 'file sink (SLS layout)',
-            events,
-            times,
-            peakRssMb: serve.peakRssMb(),
-            baseline,
-          }),
-        );
+        const times = await runHistoryJob(serve.url, key, accountId, trail, destination);
+        print(historyRow({ sink, events, times, peakRssMb: serve.peakRssMb(), baseline }));
       } finally {
         await serve.stop();
       }
-    }
+    };
+    if (only.has('history-file')) await history('file sink (SLS layout)', 'bench-file', {});
     if (only.has('history-sls')) {
-      const slsKeys = {
-        OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
-        OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
-      };
-      const slsDir = path.join(root, 'dev-sls');
-      mkdirSync(slsDir);
-      const sls = await startDevSls(slsDir, slsKeys);
-      const serve = await startServe({
-        dataDir,
-        env: { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url },
-      });
+      const sls = await devSls('dev-sls');
       try {
-        const times = await runHistoryJob(serve.url, key, accountId, 'bench-sls');
-        print(
-          historyRow({
-            sink: 'dev sls (PutLogs)',
-            events,
-            times,
-            peakRssMb: serve.peakRssMb(),
-            baseline,
-          }),
-        );
+        await history('dev sls (PutLogs)', 'bench-sls', sls.env);
       } finally {
-        await serve.stop();
         await sls.stop();
       }
     }
     if (only.has('history-oss')) {
       // s3rver (the S3 fake the tests use) in this process; the server uploads with the S3 SDK.
       const s3 = await startS3rver(['bench-bucket']);
-      const serve = await startServe({
-        dataDir,
-        env: {
-          ...serveEnv,
-          OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
-          OPENTRAIL_OSS_ENDPOINT: s3.url,
-          OPENTRAIL_OSS_ACCESS_KEY_ID: 'S3RVER',
-          OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'S3RVER',
-          OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
-        },
-      });
       try {
-        const times = await runHistoryJob(serve.url, key, accountId, 'bench-oss', {
-          OssBucketName: 'bench-bucket',
-        });
-        print(
-          historyRow({
-            sink: 's3rver (S3 PutObject)',
-            events,
-            times,
-            peakRssMb: serve.peakRssMb(),
-            baseline,
-          }),
+        await history(
+          's3rver (S3 PutObject)',
+          'bench-oss',
+          {
+            OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true',
+            OPENTRAIL_OSS_ENDPOINT: s3.url,
+            OPENTRAIL_OSS_ACCESS_KEY_ID: 'S3RVER',
+            OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'S3RVER',
+            OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
+          },
+          { OssBucketName: 'bench-bucket' },
         );
       } finally {
-        await serve.stop();
         await s3.close();
       }
     }
     // Live delivery reads the store with SQLite directly to time each acknowledgement.
     for (const sink of ['live-file', 'live-sls'] as const) {
       if (!only.has(sink) || databaseUrl) continue;
-      const slsKeys = {
-        OPENTRAIL_SLS_ACCESS_KEY_ID: 'bench-ak',
-        OPENTRAIL_SLS_ACCESS_KEY_SECRET: 'bench-secret',
-      };
-      const slsDir = path.join(root, `${sink}-sls`);
-      mkdirSync(slsDir);
-      const sls = sink === 'live-sls' ? await startDevSls(slsDir, slsKeys) : undefined;
-      const env = sls ? { ...serveEnv, ...slsKeys, OPENTRAIL_SLS_ENDPOINT: sls.url } : serveEnv;
+      const sls = sink === 'live-sls' ? await devSls(`${sink}-sls`) : undefined;
+      const env = sls ? { ...serveEnv, ...sls.env } : serveEnv;
       try {
         for (const row of await liveBench({
           sink: sls ? 'dev sls (PutLogs)' : 'file sink (SLS layout)',

@@ -21,6 +21,37 @@ function jobId(text: string): string {
   return text;
 }
 
+type Item = Record<string, unknown>;
+type PageFlags = RemoteOptions & { page: string; pageSize: string; all?: boolean };
+
+/**
+ * A numbered-page list Action (PageNumber/PageSize/TotalCount): the page asked for, or with
+ * --all every page from there on. `field` names the array in the answer.
+ */
+async function numberedPages(
+  opts: PageFlags,
+  field: string,
+  fetchPage: (pageNumber: number, pageSize: number) => Promise<Item>,
+): Promise<{ items: Item[]; json: Item; moreHint(): void }> {
+  const pageSize = positiveInt(opts.pageSize, '--page-size');
+  let pageNumber = positiveInt(opts.page, '--page');
+  let body = await fetchPage(pageNumber, pageSize);
+  const items = [...((body[field] as Item[]) ?? [])];
+  while (opts.all && items.length < Number(body.TotalCount) && (body[field] as Item[]).length > 0) {
+    pageNumber += 1;
+    body = await fetchPage(pageNumber, pageSize);
+    items.push(...((body[field] as Item[]) ?? []));
+  }
+  const json = opts.all ? { TotalCount: body.TotalCount, [field]: items } : body;
+  const total = Number(body.TotalCount);
+  const moreHint = () => {
+    if (!opts.all && items.length < total) {
+      process.stderr.write(`(${items.length} of ${total}; --all for every page)\n`);
+    }
+  };
+  return { items, json, moreHint };
+}
+
 const JOB_COLUMNS = [
   'JobId',
   'Status',
@@ -106,41 +137,17 @@ export function registerJobsCommand(program: Command): void {
     .option('--page-size <n>', 'jobs per page (1–100)', '20')
     .option('--all', 'every page')
     .action(
-      remoteAction(
-        async (opts: RemoteOptions & { page: string; pageSize: string; all?: boolean }) => {
-          const client = clientFrom(opts);
-          const pageSize = positiveInt(opts.pageSize, '--page-size');
-          let pageNumber = positiveInt(opts.page, '--page');
-          let body = await client.call('ListDeliveryHistoryJobs', {
-            PageNumber: pageNumber,
-            PageSize: pageSize,
-          });
-          const all = [...((body.DeliveryHistoryJobs as Record<string, unknown>[]) ?? [])];
-          while (
-            opts.all &&
-            all.length < Number(body.TotalCount) &&
-            (body.DeliveryHistoryJobs as unknown[]).length > 0
-          ) {
-            pageNumber += 1;
-            body = await client.call('ListDeliveryHistoryJobs', {
-              PageNumber: pageNumber,
-              PageSize: pageSize,
-            });
-            all.push(...((body.DeliveryHistoryJobs as Record<string, unknown>[]) ?? []));
-          }
-          if (opts.json) {
-            return printJson(
-              opts.all ? { TotalCount: body.TotalCount, DeliveryHistoryJobs: all } : body,
-            );
-          }
-          printTable(JOB_COLUMNS, jobRows(all));
-          if (!opts.all && all.length < Number(body.TotalCount)) {
-            process.stderr.write(
-              `(${all.length} of ${String(body.TotalCount)}; --all for every page)\n`,
-            );
-          }
-        },
-      ),
+      remoteAction(async (opts: PageFlags) => {
+        const client = clientFrom(opts);
+        const { items, json, moreHint } = await numberedPages(
+          opts,
+          'DeliveryHistoryJobs',
+          (n, size) => client.call('ListDeliveryHistoryJobs', { PageNumber: n, PageSize: size }),
+        );
+        if (opts.json) return printJson(json);
+        printTable(JOB_COLUMNS, jobRows(items));
+        moreHint();
+      }),
     );
 
   addRemoteOptions(jobs.command('show <jobId>'))
@@ -211,52 +218,29 @@ export function registerJobsCommand(program: Command): void {
     .option('--page-size <n>', 'failures per page (1–100)', '20')
     .option('--all', 'every page')
     .action(
-      remoteAction(
-        async (
-          id: string,
-          opts: RemoteOptions & { page: string; pageSize: string; all?: boolean },
-        ) => {
-          const client = clientFrom(opts);
-          const pageSize = positiveInt(opts.pageSize, '--page-size');
-          let pageNumber = positiveInt(opts.page, '--page');
-          const fetchPage = () =>
-            client.call('ListDeliveryHistoryJobFailures', {
-              JobId: jobId(id),
-              PageNumber: pageNumber,
-              PageSize: pageSize,
-            });
-          let body = await fetchPage();
-          const all = [...((body.Failures as Record<string, unknown>[]) ?? [])];
-          while (
-            opts.all &&
-            all.length < Number(body.TotalCount) &&
-            (body.Failures as unknown[]).length > 0
-          ) {
-            pageNumber += 1;
-            body = await fetchPage();
-            all.push(...((body.Failures as Record<string, unknown>[]) ?? []));
-          }
-          if (opts.json) {
-            return printJson(opts.all ? { TotalCount: body.TotalCount, Failures: all } : body);
-          }
-          printTable(
-            ['Time', 'Region', 'Destination', 'ErrorCode', 'Attempts', 'ErrorMessage'],
-            all.map((f) => [
-              f.Time as string,
-              f.Region as string,
-              f.Destination as string,
-              f.ErrorCode as string,
-              f.Attempts as number,
-              f.ErrorMessage as string,
-            ]),
-          );
-          if (!opts.all && all.length < Number(body.TotalCount)) {
-            process.stderr.write(
-              `(${all.length} of ${String(body.TotalCount)}; --all for every page)\n`,
-            );
-          }
-        },
-      ),
+      remoteAction(async (id: string, opts: PageFlags) => {
+        const client = clientFrom(opts);
+        const { items, json, moreHint } = await numberedPages(opts, 'Failures', (n, size) =>
+          client.call('ListDeliveryHistoryJobFailures', {
+            JobId: jobId(id),
+            PageNumber: n,
+            PageSize: size,
+          }),
+        );
+        if (opts.json) return printJson(json);
+        printTable(
+          ['Time', 'Region', 'Destination', 'ErrorCode', 'Attempts', 'ErrorMessage'],
+          items.map((f) => [
+            f.Time as string,
+            f.Region as string,
+            f.Destination as string,
+            f.ErrorCode as string,
+            f.Attempts as number,
+            f.ErrorMessage as string,
+          ]),
+        );
+        moreHint();
+      }),
     );
 
   addWatchFlags(addRemoteOptions(jobs.command('watch <jobId>')))
