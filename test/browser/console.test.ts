@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIngestRequest, sendIngestRequest } from '../../src/api/ingest/ingest-client.js';
 import { HOUR_MS } from '../../src/lib/time.js';
 import { sampleEvent } from '../helpers/sample-events.js';
-import { call } from '../helpers/sdk-clients.js';
+import { call, callExpectingError } from '../helpers/sdk-clients.js';
 import { REPO_ROOT } from '../helpers/server-process.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -219,6 +219,15 @@ describe('web console in headless Chromium', () => {
     expect(await page.textContent('#job-detail')).toContain('No failed deliveries.');
     await expect.poll(() => page.locator('tr[data-job] .status-2').count()).toBe(1);
     await shot('03-job-finished');
+
+    // Delete it from the page: gone from the list and from the signed API.
+    const jobId = Number(await page.locator('tr[data-job]').getAttribute('data-job'));
+    await page.locator('#job-detail').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.textContent('#job-list')).toBe('No jobs yet.');
+    const gone = await callExpectingError('openapi V3', app, signedKey(), 'GetDeliveryHistoryJob', {
+      JobId: jobId,
+    });
+    expect(gone.code).toBe('DeliveryHistoryJobNotFound');
   });
 
   it('events page: filter, timeline per hour, paging, open an event with the keyboard', async () => {
@@ -284,6 +293,22 @@ describe('web console in headless Chromium', () => {
       'LookupAttribute.1.Value': 'ConsoleSignin',
     });
     expect(signins.Events).toHaveLength(1);
+  });
+
+  it('trails page: edit a trail and stop logging', async () => {
+    await page.click('nav a[data-page=trails]');
+    const row = page.locator('tr[data-trail="console-trail"]');
+    await row.waitFor();
+    // Edit: write events only.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    expect(await page.inputValue('#trail-form input[name=Name]')).toBe('console-trail');
+    await page.selectOption('#trail-form select[name=EventRW]', 'Write');
+    await page.click('#trail-form button[type=submit]');
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('Write · All');
+    const described = await call('openapi V3', app, signedKey(), 'DescribeTrails');
+    expect(described.TrailList).toMatchObject([{ Name: 'console-trail', EventRW: 'Write' }]);
+    await row.getByRole('button', { name: 'Stop logging' }).click();
+    await expect.poll(() => row.locator('.logging').textContent()).toBe('Stopped');
   });
 
   it('phone width: the pages fit 390 px without sideways scrolling of the page', async () => {

@@ -1,7 +1,7 @@
 // Delivery-history jobs: list, create, and one job's live progress per region with its
 // failures; stop, retry, delete.
 import { action } from './api.js';
-import { clear, h, say, sayError, table } from './dom.js';
+import { append, clear, h, say, sayError, table } from './dom.js';
 
 const STATUS = ['Not started', 'Running', 'Finished', 'Failed'];
 const POLL_MS = 1000;
@@ -76,14 +76,14 @@ export async function jobsPage(root) {
     try {
       const page = await action('ListDeliveryHistoryJobs', { PageSize: 50 });
       const jobs = page.DeliveryHistoryJobs ?? [];
-      clear(list).append(
+      append(clear(list), [
         jobs.length === 0
           ? h('p', { class: 'muted' }, 'No jobs yet.')
           : table('Jobs', ['Job', 'Trail', 'Status', 'Progress', 'Created'], jobs.map(jobRow)),
         page.TotalCount > jobs.length
           ? h('p', { class: 'muted' }, `Showing the newest ${jobs.length} of ${page.TotalCount}.`)
           : null,
-      );
+      ]);
     } catch (err) {
       sayError(err);
     }
