@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIngestRequest, sendIngestRequest } from '../../src/api/ingest/ingest-client.js';
+import { setAccessKeyStatus } from '../../src/db/repositories/access-keys.repository.js';
 import { HOUR_MS } from '../../src/lib/time.js';
 import { sampleEvent } from '../helpers/sample-events.js';
 import { call, callExpectingError } from '../helpers/sdk-clients.js';
@@ -176,6 +177,14 @@ describe('web console in headless Chromium', () => {
   });
 
   it('trails page: create a trail, start logging; the signed API sees the same trail', async () => {
+    // A refused create shows the API's error code and message on the page.
+    await page.click('#new-trail');
+    await page.fill('#trail-form input[name=Name]', 'x');
+    await page.fill('#trail-form input[name=OssBucketName]', 'some-bucket');
+    await page.click('#trail-form button[type=submit]');
+    await expect.poll(() => page.textContent('#notice')).toContain('InvalidTrailNameException');
+    await page.locator('#trail-form').getByRole('button', { name: 'Cancel' }).click();
+
     await page.click('#new-trail');
     await page.fill('#trail-form input[name=Name]', 'console-trail');
     await page.fill(
@@ -280,8 +289,13 @@ describe('web console in headless Chromium', () => {
       'LookupAttribute.1.Value': 'CreateTrail',
     });
     const created = page1.Events as Array<Record<string, unknown>>;
-    // The two forged CreateTrail calls were refused before any session check passed: unrecorded.
-    expect(created).toHaveLength(1);
+    // The refused create (bad name) is recorded with its error; the forged ones (no CSRF
+    // token) were refused before the session counted, so they are not.
+    expect(created).toHaveLength(2);
+    expect(created[1]).toMatchObject({
+      errorCode: 'InvalidTrailNameException',
+      requestParameters: { Name: 'x' },
+    });
     expect(created[0]).toMatchObject({
       serviceName: 'Actiontrail',
       requestParameters: { Name: 'console-trail' },
@@ -322,6 +336,67 @@ describe('web console in headless Chromium', () => {
       await shot(`05-phone-${name}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('console API: a malformed body or an unknown Action is a 4xx in the API error shape, never a 500', async () => {
+    const answers = await page.evaluate(async () => {
+      const token = ((await (await fetch('/console/api/session')).json()) as { CsrfToken: string })
+        .CsrfToken;
+      const post = (url: string, body: string) =>
+        fetch(url, { method: 'POST', headers: { 'x-csrf-token': token }, body }).then(
+          async (r) => ({ status: r.status, code: ((await r.json()) as { Code: string }).Code }),
+        );
+      return [
+        await post('/console/api/actions/DescribeTrails', '{not json'),
+        await post('/console/api/actions/DescribeTrails', '[1,2]'),
+        await post('/console/api/actions/LookupEvents', '{"MaxResults":{"a":1}}'),
+        await post('/console/api/actions/NoSuchAction', '{}'),
+        await post('/console/api/actions/LookupEvents', '{"MaxResults":"500"}'),
+      ];
+    });
+    expect(answers).toEqual([
+      { status: 400, code: 'InvalidParameter' },
+      { status: 400, code: 'InvalidParameter' },
+      { status: 400, code: 'InvalidParameter' },
+      { status: 404, code: 'InvalidAction.NotFound' },
+      { status: 400, code: 'InvalidParameter' },
+    ]);
+  });
+
+  it('signing out ends the session; a key disabled after sign-in loses its session', async () => {
+    const before = (await context.cookies())[0];
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor();
+    expect(await page.textContent('#sign-in-error')).toBe('Signed out.');
+    expect(await context.cookies()).toEqual([]);
+    const replay = await fetch(`${app.url}/console/api/session`, {
+      headers: { cookie: `${before?.name}=${before?.value}` },
+    });
+    expect(replay.status).toBe(401);
+
+    // A second key signs in (no browser needed), then is disabled.
+    const other = await app.newKey();
+    const signIn = await fetch(`${app.url}/console/api/session`, {
+      method: 'POST',
+      body: JSON.stringify({
+        AccessKeyId: other.accessKeyId,
+        AccessKeySecret: other.accessKeySecret,
+      }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = String(signIn.headers.get('set-cookie')).split(';')[0] ?? '';
+    const ok = await fetch(`${app.url}/console/api/session`, { headers: { cookie } });
+    expect(ok.status).toBe(200);
+    await setAccessKeyStatus(app.handle.db, other.accessKeyId, 'Inactive');
+    const after = await fetch(`${app.url}/console/api/session`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ Code: 'ConsoleSession.Required' });
+
+    // Back in for the last test.
+    await page.fill('input[name=AccessKeyId]', app.key.accessKeyId);
+    await page.fill('input[name=AccessKeySecret]', app.key.accessKeySecret);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#nav').waitFor();
   });
 
   it('an expired session is refused: the page returns to sign-in and the cookie no longer works', async () => {
