@@ -59,7 +59,7 @@ describe('web console in headless Chromium', () => {
       }),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
     ]);
-    app.engine.start();
+    // The delivery engine starts in the jobs test, so a job can be seen queued, stopped, retried.
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
@@ -205,12 +205,24 @@ describe('web console in headless Chromium', () => {
     expect(status.IsLogging).toBe(true);
   });
 
-  it('jobs page: create a job and watch it reach status 2 with its counters per region', async () => {
+  it('jobs page: create a job, stop and retry it, then watch it reach status 2 with its counters per region', async () => {
     await page.click('nav a[data-page=jobs]');
     await page.locator('#job-form select[name=TrailName]').waitFor();
     await page.click('#job-form button[type=submit]');
     const status = page.locator('#job-status');
-    await status.waitFor();
+    const detail = page.locator('#job-detail');
+    // No engine runs yet: the job waits in the queue.
+    await expect.poll(() => status.textContent()).toBe('Not started (0)');
+    expect(await detail.textContent()).toContain('Queued');
+    await detail.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => status.textContent()).toBe('Failed (3)');
+    expect(await detail.textContent()).toContain('Stopped');
+    expect(await detail.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+    await detail.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => status.textContent()).toBe('Not started (0)');
+
+    // The engine starts; the page, polling on its own, follows the job to the end.
+    app.engine.start();
     await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toBe('2');
     expect(await status.textContent()).toContain('Finished (2)');
 
@@ -261,6 +273,8 @@ describe('web console in headless Chromium', () => {
     // Markup in event data is shown as text, never run.
     expect(await page.locator('td', { hasText: '<img src=x onerror=alert(1)>' }).count()).toBe(1);
 
+    await page.locator('#timeline').scrollIntoViewIfNeeded();
+    await shot('04-events-timeline');
     const first = page.locator('tr[data-event-id]').first();
     await first.focus();
     await page.keyboard.press('Enter');
@@ -270,7 +284,7 @@ describe('web console in headless Chromium', () => {
     >;
     expect(json.eventId).toBe(await first.getAttribute('data-event-id'));
     expect(json.serviceName).toBe('Ecs');
-    await shot('04-events');
+    await shot('04-events-json');
   });
 
   it('export: the whole result as NDJSON, one event per line', async () => {
