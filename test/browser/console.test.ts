@@ -259,10 +259,13 @@ describe('web console in headless Chromium', () => {
     await page.click('#events-form button[type=submit]');
     await expect.poll(() => page.textContent('#event-count')).toBe('20 events shown');
     expect(await page.textContent('#timeline-summary')).toContain(`${SEEDED} events in the window`);
-    const bars = await page.$$eval('svg.timeline rect.bar', (rects) =>
+    const bars = await page.$$eval('svg.timeline rect.hour', (rects) =>
       rects.map((r) => Number(r.getAttribute('data-count'))),
     );
     expect(bars.reduce((a, b) => a + b, 0)).toBe(SEEDED);
+    // Each seeded hour holds one event, the most in any hour: its bar has the chart's height.
+    const tallest = await page.locator('svg.timeline rect.hour').first().boundingBox();
+    expect(tallest?.height).toBeGreaterThan(100);
 
     await page.click('#next-page');
     await expect.poll(() => page.textContent('#event-count')).toBe(`${SEEDED} events shown`);

@@ -276,7 +276,7 @@ function progressBar(percent) {
   return h(
     'div',
     {
-      class: 'bar',
+      class: 'progress-bar',
       role: 'progressbar',
       'aria-valuemin': 0,
       'aria-valuemax': 100,
