@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSigned } from '../../src/config/tls-files.js';
@@ -79,6 +80,30 @@ function runSdk(
   });
 }
 
+/** One HTTPS request trusting `ca` (Node's fetch takes no CA of its own). */
+function httpsRequest(
+  url: string,
+  options: { ca: Buffer; method?: string; body?: string },
+): Promise<{ status: number; body: string; setCookie: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: options.method ?? 'GET', ca: options.ca }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          setCookie: String(res.headers['set-cookie']?.[0] ?? ''),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
 // HTTPS does not depend on the database: run once (SQLite).
 describe.runIf(TEST_DB === 'sqlite')('HTTPS: official SDKs over TLS', () => {
   let selfSigned: ServerProcess;
@@ -122,6 +147,25 @@ describe.runIf(TEST_DB === 'sqlite')('HTTPS: official SDKs over TLS', () => {
     expect(out.popCore).toBeUndefined();
     expect(String(out.popCoreError)).toMatch(/certificate/i);
     expect(String(out.openapiError)).toMatch(/certificate/i);
+  });
+
+  it('the console is served over HTTPS too, and its session cookie is Secure there', async () => {
+    const ca = readFileSync(path.join(selfSigned.dataDir, 'tls', 'cert.pem'));
+    const page = await httpsRequest(`${selfSigned.url}/console`, { ca });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>opentrail console</title>');
+    const signIn = await httpsRequest(`${selfSigned.url}/console/api/session`, {
+      ca,
+      method: 'POST',
+      body: JSON.stringify({
+        AccessKeyId: KEY.OPENTRAIL_ACCESS_KEY_ID,
+        AccessKeySecret: KEY.OPENTRAIL_ACCESS_KEY_SECRET,
+      }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(signIn.setCookie).toMatch(
+      /^opentrail_console=[\w-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Secure$/,
+    );
   });
 
   it('serve --tls-cert/--tls-key serves the given certificate', async () => {
