@@ -342,6 +342,25 @@ describe('web console in headless Chromium', () => {
     await expect.poll(() => row.locator('.logging').textContent()).toBe('Stopped');
   });
 
+  it('keyboard: the skip link leads to the content, and a trail form opens and closes with keys alone', async () => {
+    // A reload keeps the session (the cookie) and asks for the CSRF token again.
+    await page.click('nav a[data-page=trails]');
+    await page.reload();
+    await page.locator('tr[data-trail="console-trail"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.className')).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    expect(page.url()).toMatch(/#\/trails$/);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('new-trail');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.name')).toBe('Name');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#trail-form').count()).toBe(0);
+    expect(await page.evaluate('document.activeElement.id')).toBe('new-trail');
+  });
+
   it('phone width: the pages fit 390 px without sideways scrolling of the page', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const name of ['trails', 'jobs', 'events']) {

@@ -78,6 +78,12 @@ $('sign-out').addEventListener('click', async () => {
   showSignIn('Signed out.');
 });
 
+// The skip link focuses the content without touching the hash (the hash is the router's).
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  $('main').focus();
+});
+
 whenSignedOut((message) => showSignIn(`Your session has ended: ${message}`));
 window.addEventListener('hashchange', route);
 

@@ -178,9 +178,16 @@ export async function trailsPage(root) {
         'div',
         { class: 'actions' },
         h('button', { type: 'submit', class: 'primary' }, editing ? 'Save' : 'Create'),
-        h('button', { type: 'button', onclick: () => clear(editor) }, 'Cancel'),
+        h('button', { type: 'button', onclick: () => close() }, 'Cancel'),
       ),
     );
+    const close = () => {
+      clear(editor);
+      document.getElementById('new-trail').focus();
+    };
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') close();
+    });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const values = formValues(form);
