@@ -33,6 +33,7 @@ import {
   toNdjson,
 } from './event-collector.js';
 import { SessionStore } from './session-store.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 /**
  * The web console ([F2], docs/console.md): static page at `/console`, JSON endpoints under
@@ -43,6 +44,7 @@ export function registerConsole(app: FastifyInstance, services: AppServices): Se
   const { db, clock, config } = services;
   const store = new SessionStore(clock, config.console.sessionTtlSeconds * 1000);
   const writer = new EventWriter(db);
+  const throttle = new SignInThrottle(clock);
   const assets = loadAssets();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -81,8 +83,15 @@ export function registerConsole(app: FastifyInstance, services: AppServices): Se
     let verified: Awaited<ReturnType<typeof verifySignIn>>;
     try {
       checkOrigin(request);
+      throttle.check(request.ip);
       const form = readSignInForm(readJsonObject(request.body));
-      verified = await verifySignIn(db, form, clock.now());
+      try {
+        verified = await verifySignIn(db, form, clock.now());
+      } catch (e) {
+        throttle.failed(request.ip);
+        throw e;
+      }
+      throttle.succeeded(request.ip);
     } catch (e) {
       // Not signed in: logged by the error path like any request rejected before auth.
       return fail(request, reply, e);

@@ -117,6 +117,10 @@ export const ERROR_CATALOG = {
     status: 401,
     message: 'Sign in to the console: there is no session, or it has expired.',
   },
+  'Throttling.SignIn': {
+    status: 429,
+    message: 'Too many failed sign-ins from this address; try again later.',
+  },
   'ConsoleSession.InvalidCsrfToken': {
     status: 403,
     message:

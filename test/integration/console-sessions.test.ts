@@ -108,4 +108,17 @@ describe('console sessions', () => {
     expect(stored).not.toContain(session.cookie.split('=')[1]);
     expect(stored).not.toContain(String(session.body.CsrfToken));
   });
+
+  // Last: it locks this address out of signing in for the rest of the file.
+  it('after 10 failed sign-ins from one address even the right secret is refused for a while', async () => {
+    for (let i = 0; i < 10; i++) {
+      const bad = await signIn({ ...formOf(app.key), AccessKeySecret: `guess-${i}` });
+      expect(bad.body.Code).toBe('InvalidAccessKeySecret.Mismatch');
+    }
+    const locked = await signIn(formOf(app.key));
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ Code: 'Throttling.SignIn' });
+    expect(String(locked.body.Message)).toMatch(/try again in \d+ s/);
+    expect(locked.cookie).toBe('');
+  });
 });
