@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// Three tiers (see docs/architecture.md): unit tests sit beside the code, integration tests run
+// Three tiers (see docs/architecture.md), plus the console's browser tests: unit tests sit beside the code, integration tests run
 // the in-process app on a real database, acceptance tests start the real server as a child
 // process. Integration and acceptance run once per database: `DB=sqlite` or `DB=postgres` picks
 // one, unset runs both. The PostgreSQL projects start their own throw-away server
@@ -60,6 +60,22 @@ export default defineConfig({
         },
       },
       ...(DATABASES.includes('postgres') ? [tier('unit', 'postgres', {})] : []),
+      // The web console in headless Chromium (test/browser): one file, one app, one browser.
+      // SQLite only: the console adds no SQL of its own, it runs the Actions the other tiers test.
+      ...(DATABASES.includes('sqlite')
+        ? [
+            {
+              test: {
+                name: 'browser',
+                include: ['test/browser/**/*.test.ts'],
+                environment: 'node',
+                env: { DB: 'sqlite' },
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
       ...DATABASES.flatMap((db) => [
         tier('integration', db, { testTimeout: 30_000 }),
         tier('acceptance', db, { testTimeout: 120_000, hookTimeout: 120_000 }),

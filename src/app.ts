@@ -3,6 +3,7 @@ import type { AppServices } from './api/actions/action.js';
 import { registerIngestRoute } from './api/ingest/ingest-route.js';
 import { registerRpcGateway } from './api/rpc/gateway.js';
 import { sendError } from './api/rpc/render.js';
+import { registerConsole } from './console/console-routes.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
 import { newRequestId } from './lib/ids.js';
@@ -14,17 +15,22 @@ const RPC_BODY_LIMIT = 1024 * 1024;
 /**
  * Builds the HTTP app without listening (architecture lesson 6): main.ts listens, tests inject.
  */
-export async function buildApp(given: AppServices): Promise<FastifyInstance> {
+export async function buildApp(
+  given: AppServices,
+  options: { https?: { cert: Buffer; key: Buffer } | undefined } = {},
+): Promise<FastifyInstance> {
   // Built here so every app (serve, tests) checks buckets when an OSS endpoint is configured.
   const bucketCheck = given.ossBucketCheck ? undefined : ossBucketCheckFromConfig(given.config);
   const services: AppServices = bucketCheck ? { ...given, ossBucketCheck: bucketCheck } : given;
-  const app: FastifyInstance = Fastify({
+  // With a certificate the same app speaks HTTPS only (no plain listener beside it).
+  const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
     // Fastify's request log would print URLs, and v1 URLs carry the SecurityToken.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: RPC_BODY_LIMIT,
     trustProxy: false,
-  });
+  }) as unknown as FastifyInstance;
 
   // V3 signs the hash of the exact body bytes, so every body is kept raw; the gateway decodes.
   app.removeAllContentTypeParsers();
@@ -46,6 +52,7 @@ export async function buildApp(given: AppServices): Promise<FastifyInstance> {
 
   registerRpcGateway(app, services);
   registerIngestRoute(app, services);
+  registerConsole(app, services);
   if (bucketCheck) app.addHook('onClose', async () => bucketCheck.close());
   return app;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
+import { loadTlsMaterial } from '../config/tls-files.js';
 import { openDatabase } from '../db/open-database.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
@@ -27,10 +28,18 @@ interface ServeOptions extends CommonOptions {
   region?: string;
   regions?: string;
   logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsSelfSigned?: boolean;
 }
 
 /** Printed once on stderr, not through the logger, so the secret never enters the log stream. */
-function printBanner(config: Config, key: NewAccessKey, credentialsFile: string): void {
+function printBanner(
+  config: Config,
+  key: NewAccessKey,
+  credentialsFile: string,
+  scheme: string,
+): void {
   const line = '='.repeat(72);
   process.stderr.write(
     [
@@ -40,7 +49,7 @@ function printBanner(config: Config, key: NewAccessKey, credentialsFile: string)
       `   AccessKeyId:     ${key.accessKeyId}`,
       `   AccessKeySecret: ${key.accessKeySecret}`,
       ` The secret is shown only this once. It is saved in ${credentialsFile} (mode 0600).`,
-      ` Endpoint: http://${config.host}:${config.port}`,
+      ` Endpoint: ${scheme}://${config.host}:${config.port}   Console: /console`,
       line,
       '',
     ].join('\n'),
@@ -70,6 +79,12 @@ export function registerServeCommand(program: Command): void {
     .option('--region <region>', 'home region (default cn-hangzhou, $OPENTRAIL_REGION)')
     .option('--regions <list>', 'comma-separated region list ($OPENTRAIL_REGIONS)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate ($OPENTRAIL_TLS_CERT)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert ($OPENTRAIL_TLS_KEY)')
+    .option(
+      '--tls-self-signed',
+      'serve HTTPS with a self-signed certificate kept in <data dir>/tls ($OPENTRAIL_TLS_SELF_SIGNED)',
+    )
     .action(async (opts: ServeOptions) => {
       const config = configFromOptions(opts, {
         host: opts.host,
@@ -77,6 +92,7 @@ export function registerServeCommand(program: Command): void {
         region: opts.region,
         regions: opts.regions?.split(',').map((s) => s.trim()),
         logLevel: opts.logLevel,
+        tls: { cert: opts.tlsCert, key: opts.tlsKey, selfSigned: opts.tlsSelfSigned },
       });
       await serve(config);
     });
@@ -85,13 +101,15 @@ export function registerServeCommand(program: Command): void {
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
+  // Read before the database opens, so a bad certificate path fails fast and changes nothing.
+  const tls = await loadTlsMaterial(config);
   const handle = await openDatabase(config, { server: true });
   const clock = systemClock;
   const boot = await bootstrapAccounts(handle, clock, config.bootstrap);
   if (boot.generated) {
     const file = path.join(config.dataDir, 'credentials');
     writeCredentials(file, boot.generated);
-    printBanner(config, boot.generated, file);
+    printBanner(config, boot.generated, file, tls ? 'https' : 'http');
   }
 
   // Trails that were logging before this version delivered live get their live stream now.
@@ -99,9 +117,22 @@ export async function serve(config: Config): Promise<void> {
   if (resumed > 0) logger.info({ trails: resumed }, 'live delivery resumed for logging trails');
   const engine = createDeliveryEngine({ config, handle, clock, logger });
   const services = { config, db: handle.db, clock, logger, deliveryEngine: engine };
-  const app = await buildApp(services);
+  const app = await buildApp(services, { https: tls });
   const address = await app.listen({ host: config.host, port: config.port });
-  logger.info({ url: address, database: handle.location }, 'listening');
+  logger.info(
+    {
+      url: address,
+      console: `${address}/console`,
+      database: handle.location,
+      ...(tls?.selfSigned ? { selfSignedCert: tls.certFile } : {}),
+    },
+    'listening',
+  );
+  if (tls?.selfSigned) {
+    process.stderr.write(
+      `opentrail: HTTPS with a self-signed certificate; trust it with NODE_EXTRA_CA_CERTS=${tls.certFile}\n`,
+    );
+  }
   if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;

@@ -155,6 +155,34 @@ export const configSchema = z
           }),
       })
       .prefault({}),
+    /**
+     * HTTPS: a PEM certificate (chain) and its key, or a self-signed pair generated once into
+     * `<dataDir>/tls/` (for development; clients must be told to trust it, see the README).
+     */
+    tls: z
+      .object({
+        cert: z.string().min(1).optional(),
+        key: z.string().min(1).optional(),
+        selfSigned: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(false),
+      })
+      .prefault({})
+      .refine((t) => (t.cert === undefined) === (t.key === undefined), {
+        message: 'cert and key must be given together (OPENTRAIL_TLS_CERT / OPENTRAIL_TLS_KEY)',
+      })
+      .refine((t) => !(t.selfSigned && t.cert !== undefined), {
+        message: 'use either a certificate (cert/key) or selfSigned, not both',
+      }),
+    console: z
+      .object({
+        /**
+         * A console session ends this long after sign-in (sessions live in this process's memory:
+         * a restart signs everyone out, and behind a load balancer a session needs sticky routing).
+         */
+        sessionTtlSeconds: z.coerce.number().int().min(1).max(604_800).default(28_800),
+      })
+      .prefault({}),
     /** Test hooks; never set in production. */
     testing: z.object({ crashAt: z.string().optional() }).prefault({}),
   })

@@ -39,6 +39,10 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_OSS_ACCESS_KEY_ID', ['delivery', 'oss', 'accessKeyId'], 'string'],
   ['OPENTRAIL_OSS_ACCESS_KEY_SECRET', ['delivery', 'oss', 'accessKeySecret'], 'string'],
   ['OPENTRAIL_OSS_FORCE_PATH_STYLE', ['delivery', 'oss', 'forcePathStyle'], 'string'],
+  ['OPENTRAIL_TLS_CERT', ['tls', 'cert'], 'string'],
+  ['OPENTRAIL_TLS_KEY', ['tls', 'key'], 'string'],
+  ['OPENTRAIL_TLS_SELF_SIGNED', ['tls', 'selfSigned'], 'string'],
+  ['OPENTRAIL_CONSOLE_SESSION_TTL_SECONDS', ['console', 'sessionTtlSeconds'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

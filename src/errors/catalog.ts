@@ -108,6 +108,24 @@ export const ERROR_CATALOG = {
     status: 404,
     message: 'The specified advanced query template does not exist.',
   },
+  // Web console ([F2]): opentrail's own codes, no Alibaba equivalent.
+  'InvalidAccessKeySecret.Mismatch': {
+    status: 400,
+    message: 'The AccessKeySecret does not match the AccessKeyId.',
+  },
+  'ConsoleSession.Required': {
+    status: 401,
+    message: 'Sign in to the console: there is no session, or it has expired.',
+  },
+  'Throttling.SignIn': {
+    status: 429,
+    message: 'Too many failed sign-ins from this address; try again later.',
+  },
+  'ConsoleSession.InvalidCsrfToken': {
+    status: 403,
+    message:
+      'The request has no valid CSRF token (header x-csrf-token) or comes from another origin.',
+  },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
   InternalError: {
     status: 500,

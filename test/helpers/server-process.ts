@@ -91,7 +91,7 @@ export async function startServer(
   child.removeAllListeners('exit');
   return {
     url,
-    host: url.replace(/^http:\/\//, ''),
+    host: url.replace(/^https?:\/\//, ''),
     dataDir,
     child,
     stdout,
