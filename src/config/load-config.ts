@@ -39,6 +39,11 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_OSS_ACCESS_KEY_ID', ['delivery', 'oss', 'accessKeyId'], 'string'],
   ['OPENTRAIL_OSS_ACCESS_KEY_SECRET', ['delivery', 'oss', 'accessKeySecret'], 'string'],
   ['OPENTRAIL_OSS_FORCE_PATH_STYLE', ['delivery', 'oss', 'forcePathStyle'], 'string'],
+  ['OPENTRAIL_METRICS_ENABLED', ['metrics', 'enabled'], 'string'],
+  ['OPENTRAIL_METRICS_LISTEN', ['metrics', 'listen'], 'string'],
+  ['OPENTRAIL_DEV', ['dev', 'enabled'], 'string'],
+  ['OPENTRAIL_DEV_RATE_LIMITS', ['dev', 'rateLimits'], 'string'],
+  ['OPENTRAIL_DEV_LOOKUP_EVENTS_PER_SECOND', ['dev', 'lookupEventsPerSecond'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

@@ -73,7 +73,7 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
         },
         {
           db: services.db,
-          now,
+          now: (services.wallClock ?? clock).now(),
           maxSkewMs: config.auth.maxSkewSeconds * 1000,
           nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
         },
@@ -86,6 +86,8 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           ? errors.unsupportedOperation(action)
           : new ApiError('InvalidAction.NotFound');
       }
+      // Emulator mode: an injected fault or the published rate limit may refuse the call.
+      services.dev?.beforeAction(auth.caller.accessKeyId, action);
       const result = await definition.handle({
         params: auth.signature.params,
         caller: auth.caller,
@@ -101,6 +103,10 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
     }
 
     function logRequest(status: number, code: string | undefined): void {
+      const ms = performance.now() - started;
+      // Label: a known Action name only, so a caller cannot mint series with made-up names.
+      const label = action !== undefined && ACTIONTRAIL_ACTIONS.has(action) ? action : 'unknown';
+      services.metrics?.request(label, code ?? 'OK', ms / 1000);
       // Only identifiers: never the URL, headers or parameters, which may hold a token.
       logger.info(
         {
@@ -112,7 +118,7 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           accessKeyId: auth?.caller.accessKeyId,
           audited,
           ...(auth ? {} : { rejectedBeforeAuth }),
-          ms: Math.round((performance.now() - started) * 100) / 100,
+          ms: Math.round(ms * 100) / 100,
         },
         'rpc',
       );

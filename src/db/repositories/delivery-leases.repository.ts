@@ -21,14 +21,29 @@ export async function claimNextJob(
   owner: string,
   now: number,
   leaseMs: number,
+  options: {
+    /** Emulator mode: history jobs still at JobStatus 0 to leave there ('all': every one). */
+    skipHistory?: ReadonlySet<number> | 'all' | undefined;
+  } = {},
 ): Promise<LeasedJob | undefined> {
+  const skip = options.skipHistory;
   let candidate = db
     .selectFrom('delivery_jobs')
     .select('id')
     .where('job_status', 'in', [0, 1])
     .where('deleted_at', 'is', null)
     .where('run_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_by', 'is', null), eb('lease_expires_at', '<', now)]))
+    .where((eb) => eb.or([eb('locked_by', 'is', null), eb('lease_expires_at', '<', now)]));
+  if (skip === 'all') {
+    candidate = candidate.where((eb) =>
+      eb.or([eb('kind', '!=', 'history'), eb('job_status', '!=', 0)]),
+    );
+  } else if (skip && skip.size > 0) {
+    candidate = candidate.where((eb) =>
+      eb.or([eb('job_status', '!=', 0), eb('id', 'not in', [...skip])]),
+    );
+  }
+  candidate = candidate
     .orderBy('run_at')
     // Jobs given back in the same millisecond: the one served longest ago (or never) first.
     .orderBy(sql`coalesce(heartbeat_at, 0)`)
@@ -41,6 +56,8 @@ export async function claimNextJob(
       locked_by: owner,
       lease_expires_at: now + leaseMs,
       heartbeat_at: now,
+      // SET reads the old row: a lease still named here had expired, so this is a takeover.
+      taken_over_from: sql`locked_by`,
       attempts: sql`attempts + 1`,
       started_at: sql`coalesce(started_at, ${now})`,
       job_status: sql`case when job_status = 0 then 1 else job_status end`,
