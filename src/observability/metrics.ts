@@ -37,7 +37,7 @@ export class Metrics {
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'opentrail_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'opentrail_' });
     this.requests = new Counter({
       name: 'opentrail_requests_total',
       help: 'API requests by Action and outcome (code: OK or the error code answered)',

@@ -22,8 +22,14 @@ export async function claimNextJob(
   now: number,
   leaseMs: number,
   options: {
-    /** Emulator mode: history jobs still at JobStatus 0 to leave there ('all': every one). */
-    skipHistory?: ReadonlySet<number> | 'all' | undefined;
+    /**
+     * Emulator mode: history jobs still at JobStatus 0 to leave there — these ids, or all but
+     * `except`.
+     */
+    skipHistory?:
+      | { all: false; ids: ReadonlySet<number> }
+      | { all: true; except: ReadonlySet<number> }
+      | undefined;
   } = {},
 ): Promise<LeasedJob | undefined> {
   const skip = options.skipHistory;
@@ -34,13 +40,18 @@ export async function claimNextJob(
     .where('deleted_at', 'is', null)
     .where('run_at', '<=', now)
     .where((eb) => eb.or([eb('locked_by', 'is', null), eb('lease_expires_at', '<', now)]));
-  if (skip === 'all') {
+  if (skip?.all) {
+    const except = [...skip.except];
     candidate = candidate.where((eb) =>
-      eb.or([eb('kind', '!=', 'history'), eb('job_status', '!=', 0)]),
+      eb.or([
+        eb('kind', '!=', 'history'),
+        eb('job_status', '!=', 0),
+        ...(except.length > 0 ? [eb('id', 'in', except)] : []),
+      ]),
     );
-  } else if (skip && skip.size > 0) {
+  } else if (skip && skip.ids.size > 0) {
     candidate = candidate.where((eb) =>
-      eb.or([eb('job_status', '!=', 0), eb('id', 'not in', [...skip])]),
+      eb.or([eb('job_status', '!=', 0), eb('id', 'not in', [...skip.ids])]),
     );
   }
   candidate = candidate

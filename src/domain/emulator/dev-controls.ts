@@ -49,7 +49,8 @@ export class DevControls implements JobSteering {
   private readonly limiter: RateLimiter;
   private rateLimitsOn: boolean;
   private holdAll: 0 | 1 | undefined;
-  private readonly heldJobs = new Map<number, 0 | 1>();
+  /** Per-job holds; 'free': released by id while a hold on all jobs is in force. */
+  private readonly heldJobs = new Map<number, 0 | 1 | 'free'>();
   private failAll: (ForcedFailure & { region?: string | undefined }) | undefined;
   private readonly failedJobs = new Map<number, ForcedFailure & { region?: string | undefined }>();
   private wake: () => void = () => {};
@@ -151,6 +152,8 @@ export class DevControls implements JobSteering {
     if (jobId === undefined) {
       this.holdAll = undefined;
       this.heldJobs.clear();
+    } else if (this.holdAll !== undefined) {
+      this.heldJobs.set(jobId, 'free');
     } else {
       this.heldJobs.delete(jobId);
     }
@@ -198,14 +201,21 @@ export class DevControls implements JobSteering {
 
   // ---- JobSteering (the delivery engine asks) ---------------------------------------------
 
-  heldAtQueued(): ReadonlySet<number> | 'all' {
-    if (this.holdAll === 0) return 'all';
-    return new Set([...this.heldJobs].filter(([, s]) => s === 0).map(([id]) => id));
+  heldAtQueued():
+    | { all: false; ids: ReadonlySet<number> }
+    | { all: true; except: ReadonlySet<number> } {
+    const ids = (keep: (s: 0 | 1 | 'free') => boolean) =>
+      new Set([...this.heldJobs].filter(([, s]) => keep(s)).map(([id]) => id));
+    // A job's own hold (or release) beats the hold on all: held at 1, it must be claimed.
+    if (this.holdAll === 0) return { all: true, except: ids((s) => s !== 0) };
+    return { all: false, ids: ids((s) => s === 0) };
   }
 
   heldAtRunning(job: { id: number; kind: string }): boolean {
     if (job.kind !== 'history') return false;
-    return this.heldJobs.has(job.id) || this.holdAll !== undefined;
+    const own = this.heldJobs.get(job.id);
+    if (own !== undefined) return own !== 'free';
+    return this.holdAll !== undefined;
   }
 
   forcedFailure(job: { id: number; kind: string }, region: string): ForcedFailure | undefined {

@@ -49,8 +49,13 @@ export interface EngineDeps {
 
 /** What the dev-mode hooks may do to the engine (src/domain/emulator/dev-controls.ts). */
 export interface JobSteering {
-  /** History jobs the claim must skip, so they stay at JobStatus 0; 'all' for every one. */
-  heldAtQueued(): ReadonlySet<number> | 'all';
+  /**
+   * History jobs the claim must leave at JobStatus 0: these ids, or every one but `except`
+   * (jobs held at 1 instead, which must be claimed to get there).
+   */
+  heldAtQueued():
+    | { all: false; ids: ReadonlySet<number> }
+    | { all: true; except: ReadonlySet<number> };
   /** True when this (claimed) job must not run now: it stays at JobStatus 1. */
   heldAtRunning(job: { id: number; kind: string }): boolean;
   /** An error to fail this stream with at once, instead of delivering; undefined to deliver. */
