@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 /**
- * A test author's helper for the emulator hooks (docs/emulator.md shows this file verbatim):
+ * A test author's helper for the emulator hooks (docs/emulator.md shows the same signing):
  * signs `POST /_opentrail/<hook>` with ACS3-HMAC-SHA256 (V3) using node:crypto only, and returns
  * the status, headers and JSON body. `endpoint` is `http://host:port`.
  */
