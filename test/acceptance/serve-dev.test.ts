@@ -16,7 +16,12 @@ describe('serve --dev', () => {
 
   beforeAll(async () => {
     // On PostgreSQL the test database comes through OPENTRAIL_DATABASE_URL (then it is kept).
-    server = await startServer({ args: ['--dev'], noDataDirFlag: true });
+    server = await startServer({
+      args: ['--dev'],
+      noDataDirFlag: true,
+      // An operator's setting, checked here on the one server this file starts.
+      env: { OPENTRAIL_METRICS_LISTEN: '127.0.0.1:0' },
+    });
     target = { url: server.url, host: server.host };
   });
   afterAll(() => server?.stop());
@@ -48,6 +53,22 @@ describe('serve --dev', () => {
     expect(await call('pop-core POST', target, DEV_KEY, 'DescribeTrails', {})).toMatchObject({
       TrailList: [],
     });
+  });
+
+  it('serves /metrics on the metrics.listen address only; probes stay on the API port', async () => {
+    const listening = server.stdout
+      .map((l) => JSON.parse(l) as { msg?: string; metricsUrl?: string })
+      .find((l) => l.msg === 'listening');
+    const metricsUrl = listening?.metricsUrl ?? '';
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const scraped = await fetch(metricsUrl);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(
+      /opentrail_requests_total\{action="DescribeTrails",code="OK"\} \d/,
+    );
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 
   it('removes its throw-away data directory on a clean stop', async () => {
