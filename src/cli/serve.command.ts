@@ -154,6 +154,8 @@ export async function serve(
     config.metrics.enabled && config.metrics.listen !== undefined
       ? await startMetricsServer(config.metrics.listen, metrics)
       : undefined;
+  // Before the "listening" line: whoever waits for that line finds the banner already written.
+  if (devKey) printDevBanner(config, devKey, options.throwAwayDir, address);
   logger.info(
     {
       url: address,
@@ -163,7 +165,6 @@ export async function serve(
     },
     'listening',
   );
-  if (devKey) printDevBanner(config, devKey, options.throwAwayDir, address);
   if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;

@@ -27,6 +27,11 @@ describe('serve --dev', () => {
   afterAll(() => server?.stop());
 
   it('prints a banner with the known admin key, which works without presets', async () => {
+    // Written before the "listening" line, but through another pipe: it may arrive just after.
+    const deadline = Date.now() + 5000;
+    while (!server.stderr().includes('=\n') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const banner = server.stderr();
     expect(banner).toContain('DEV MODE');
     expect(banner).toContain(`AccessKeyId:     ${DEV_KEY.accessKeyId} (admin)`);
