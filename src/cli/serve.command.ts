@@ -133,7 +133,7 @@ export async function serve(
   // Trails that were logging before this version delivered live get their live stream now.
   const resumed = await resumeLiveDelivery(handle.db, config.regions, clock.now());
   if (resumed > 0) logger.info({ trails: resumed }, 'live delivery resumed for logging trails');
-  const metrics = new Metrics();
+  const metrics = new Metrics({ processMetrics: true });
   metrics.observe(metricSourcesOf(handle));
   const engine = createDeliveryEngine({ config, handle, clock, logger, metrics, steering: dev });
   dev?.attachEngine(engine);

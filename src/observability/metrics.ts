@@ -35,9 +35,16 @@ export class Metrics {
   private readonly purged: Counter;
   private readonly heldBack: Gauge;
 
-  constructor() {
+  /**
+   * `processMetrics`: prom-client's process and Node.js figures (CPU, memory, event-loop lag,
+   * GC). On for a serving process; off where many apps share one process (tests), since each
+   * collector keeps an event-loop monitor running.
+   */
+  constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'opentrail_' });
+    if (options.processMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'opentrail_' });
+    }
     this.requests = new Counter({
       name: 'opentrail_requests_total',
       help: 'API requests by Action and outcome (code: OK or the error code answered)',

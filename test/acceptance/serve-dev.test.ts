@@ -68,9 +68,9 @@ describe('serve --dev', () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const scraped = await fetch(metricsUrl);
     expect(scraped.status).toBe(200);
-    expect(await scraped.text()).toMatch(
-      /opentrail_requests_total\{action="DescribeTrails",code="OK"\} \d/,
-    );
+    const text = await scraped.text();
+    expect(text).toContain('# TYPE opentrail_process_resident_memory_bytes gauge');
+    expect(text).toMatch(/opentrail_requests_total\{action="DescribeTrails",code="OK"\} \d/);
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);

@@ -110,7 +110,6 @@ describe('metrics and health endpoints', () => {
       'opentrail_delivery_failures_total',
       'opentrail_retention_purged_events_total',
       'opentrail_retention_held_back_events',
-      'opentrail_process_resident_memory_bytes',
     ]) {
       expect(after).toContain(`# TYPE ${name} `);
     }
