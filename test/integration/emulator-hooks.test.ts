@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIngestRequest, sendIngestRequest } from '../../src/api/ingest/ingest-client.js';
 import { buildApp } from '../../src/app.js';
 import { DEV_KEY } from '../../src/domain/emulator/dev-controls.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
@@ -78,6 +79,15 @@ describe('emulator-mode test hooks (serve --dev)', () => {
       Name: 'x',
     });
     expect(pop.code).toBe('ServiceUnavailable');
+    // The ingest API (PutEvents) too.
+    await hook('faults', { Action: 'PutEvents' });
+    const events = [
+      { eventName: 'Deploy', serviceName: 'MyApp', eventTime: new Date().toISOString() },
+    ];
+    const refused = await sendIngestRequest(buildIngestRequest({ ...dev, host: t.host, events }));
+    expect([refused.status, refused.body.Code]).toEqual([503, 'ServiceUnavailable']);
+    const unknown = await callHook(t.url, dev, 'faults', { Action: 'NoSuchAction' });
+    expect([unknown.status, unknown.body.Code]).toEqual([400, 'InvalidParameter']);
   });
 
   it('an injected Throttling.User is a 400 with x-acs-retry-after, as Alibaba throttles', async () => {

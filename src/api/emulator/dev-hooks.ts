@@ -152,8 +152,11 @@ export const DEV_HOOKS: ReadonlyMap<string, Hook> = new Map<string, Hook>([
     'faults',
     async ({ body, dev }) => {
       const action = required(text(body, 'Action', 128), 'Action');
-      if (!ACTIONTRAIL_ACTIONS.has(action)) {
-        throw errors.invalidParameter('Action', 'It must be an ActionTrail Action name.');
+      if (!ACTIONTRAIL_ACTIONS.has(action) && action !== 'PutEvents') {
+        throw errors.invalidParameter(
+          'Action',
+          'It must be an ActionTrail Action name, or PutEvents (the ingest API).',
+        );
       }
       const code = text(body, 'Code', 64) ?? 'ServiceUnavailable';
       if (!(FAULT_CODES as readonly string[]).includes(code)) {

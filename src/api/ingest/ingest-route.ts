@@ -94,6 +94,8 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
           `Specified api is not found, please check your url and method. ${INGEST_PATH} takes x-acs-action ${INGEST_ACTION}.`,
         );
       }
+      // Emulator mode: an injected fault may refuse it (PutEvents has no published quota).
+      services.dev?.beforeAction(auth.caller.accessKeyId, INGEST_ACTION);
       decoded = await decodeIngestBody(body, request.headers);
       outcome = await ingestEvents(
         db,
