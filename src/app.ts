@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppServices } from './api/actions/action.js';
+import { registerDevHooks } from './api/emulator/dev-hooks-route.js';
+import { registerHealthRoutes } from './api/health/health-routes.js';
 import { registerIngestRoute } from './api/ingest/ingest-route.js';
 import { registerRpcGateway } from './api/rpc/gateway.js';
 import { sendError } from './api/rpc/render.js';
@@ -53,6 +55,8 @@ export async function buildApp(
   registerRpcGateway(app, services);
   registerIngestRoute(app, services);
   registerConsole(app, services);
+  registerHealthRoutes(app, services);
+  if (services.dev) registerDevHooks(app, services, services.dev);
   if (bucketCheck) app.addHook('onClose', async () => bucketCheck.close());
   return app;
 }

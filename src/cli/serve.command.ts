@@ -1,21 +1,29 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { AppServices } from '../api/actions/action.js';
+import { startMetricsServer } from '../api/health/metrics-server.js';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { loadTlsMaterial } from '../config/tls-files.js';
 import { openDatabase } from '../db/open-database.js';
+import { metricSourcesOf } from '../db/repositories/metrics.repository.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
+import { DevControls } from '../domain/emulator/dev-controls.js';
 import { DayPartitionMaintenance, dayPartitionsOf } from '../domain/events/day-partitions.js';
 import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
+import { readinessProbe } from '../domain/operations/readiness.js';
 import { resumeLiveDelivery } from '../domain/trails/live-delivery.js';
 import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { deliveryJobsHold } from '../jobs/delivery-hold.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
+import { printDevBanner } from './dev-banner.js';
 
 /** How often expired events are purged; each pass works in small batches. */
 const RETENTION_INTERVAL_MS = 5 * 60_000;
@@ -31,6 +39,7 @@ interface ServeOptions extends CommonOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsSelfSigned?: boolean;
+  dev?: boolean;
 }
 
 /** Printed once on stderr, not through the logger, so the secret never enters the log stream. */
@@ -85,54 +94,102 @@ export function registerServeCommand(program: Command): void {
       '--tls-self-signed',
       'serve HTTPS with a self-signed certificate kept in <data dir>/tls ($OPENTRAIL_TLS_SELF_SIGNED)',
     )
+    .option(
+      '--dev',
+      'emulator mode: a throw-away database (unless --data-dir or a database URL is given), a known admin key, the /_opentrail test hooks (docs/emulator.md)',
+    )
     .action(async (opts: ServeOptions) => {
-      const config = configFromOptions(opts, {
-        host: opts.host,
-        port: opts.port,
-        region: opts.region,
-        regions: opts.regions?.split(',').map((s) => s.trim()),
-        logLevel: opts.logLevel,
-        tls: { cert: opts.tlsCert, key: opts.tlsKey, selfSigned: opts.tlsSelfSigned },
-      });
-      await serve(config);
+      // Dev mode without --data-dir: a fresh temp dir, removed again on a clean stop.
+      const throwAway = opts.dev && !opts.dataDir && !process.env.OPENTRAIL_DATA_DIR;
+      const dataDir = throwAway ? mkdtempSync(path.join(tmpdir(), 'opentrail-dev-')) : undefined;
+      const config = configFromOptions(
+        { ...opts, ...(dataDir ? { dataDir } : {}) },
+        {
+          host: opts.host,
+          port: opts.port,
+          region: opts.region,
+          regions: opts.regions?.split(',').map((s) => s.trim()),
+          logLevel: opts.logLevel,
+          tls: { cert: opts.tlsCert, key: opts.tlsKey, selfSigned: opts.tlsSelfSigned },
+          ...(opts.dev ? { dev: { enabled: true } } : {}),
+        },
+      );
+      await serve(config, { throwAwayDir: dataDir });
     });
 }
 
-export async function serve(config: Config): Promise<void> {
+export async function serve(
+  config: Config,
+  options: { throwAwayDir?: string | undefined } = {},
+): Promise<void> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   // Read before the database opens, so a bad certificate path fails fast and changes nothing.
   const tls = await loadTlsMaterial(config);
   const handle = await openDatabase(config, { server: true });
-  const clock = systemClock;
-  const boot = await bootstrapAccounts(handle, clock, config.bootstrap);
-  if (boot.generated) {
-    const file = path.join(config.dataDir, 'credentials');
-    writeCredentials(file, boot.generated);
-    printBanner(config, boot.generated, file, tls ? 'https' : 'http');
+  const dev = config.dev.enabled
+    ? new DevControls({
+        handle,
+        baseClock: systemClock,
+        presets: config.bootstrap,
+        rateLimits: config.dev.rateLimits,
+        lookupEventsPerSecond: config.dev.lookupEventsPerSecond,
+      })
+    : undefined;
+  // In dev mode the clock hook may shift the service's time; signatures keep the real one.
+  const clock = dev?.clock ?? systemClock;
+  const devKey = await dev?.bootstrap();
+  if (!dev) {
+    const boot = await bootstrapAccounts(handle, clock, config.bootstrap);
+    if (boot.generated) {
+      const file = path.join(config.dataDir, 'credentials');
+      writeCredentials(file, boot.generated);
+      printBanner(config, boot.generated, file, tls ? 'https' : 'http');
+    }
   }
 
   // Trails that were logging before this version delivered live get their live stream now.
   const resumed = await resumeLiveDelivery(handle.db, config.regions, clock.now());
   if (resumed > 0) logger.info({ trails: resumed }, 'live delivery resumed for logging trails');
-  const engine = createDeliveryEngine({ config, handle, clock, logger });
-  const services = { config, db: handle.db, clock, logger, deliveryEngine: engine };
+  const metrics = new Metrics({ processMetrics: true });
+  metrics.observe(metricSourcesOf(handle));
+  const engine = createDeliveryEngine({ config, handle, clock, logger, metrics, steering: dev });
+  dev?.attachEngine(engine);
+  const services: AppServices = {
+    config,
+    db: handle.db,
+    clock,
+    wallClock: systemClock,
+    logger,
+    deliveryEngine: engine,
+    metrics,
+    dev,
+    readiness: readinessProbe({ handle, engine, engineEnabled: config.delivery.workers > 0 }),
+  };
   const app = await buildApp(services, { https: tls });
   const address = await app.listen({ host: config.host, port: config.port });
+  const metricsServer =
+    config.metrics.enabled && config.metrics.listen !== undefined
+      ? await startMetricsServer(config.metrics.listen, metrics)
+      : undefined;
+  // Before the "listening" line: whoever waits for that line finds the banner already written.
+  if (devKey) printDevBanner(config, devKey, options.throwAwayDir, address);
+  if (tls?.selfSigned) {
+    process.stderr.write(
+      `opentrail: HTTPS with a self-signed certificate; trust it with NODE_EXTRA_CA_CERTS=${tls.certFile}\n`,
+    );
+  }
   logger.info(
     {
       url: address,
       console: `${address}/console`,
       database: handle.location,
       ...(tls?.selfSigned ? { selfSignedCert: tls.certFile } : {}),
+      ...(metricsServer ? { metricsUrl: `${metricsServer.url}/metrics` } : {}),
+      ...(dev ? { dev: true } : {}),
     },
     'listening',
   );
-  if (tls?.selfSigned) {
-    process.stderr.write(
-      `opentrail: HTTPS with a self-signed certificate; trust it with NODE_EXTRA_CA_CERTS=${tls.certFile}\n`,
-    );
-  }
   if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;
@@ -165,6 +222,7 @@ export async function serve(config: Config): Promise<void> {
     holds: retentionHolds,
     logger,
     partitions,
+    onPass: (report) => metrics.retentionPass(report),
   });
   retention.start(RETENTION_INTERVAL_MS);
 
@@ -177,8 +235,10 @@ export async function serve(config: Config): Promise<void> {
     await retention.stop();
     await maintenance?.stop();
     await app.close();
+    await metricsServer?.server.close();
     await engine.stop();
     await handle.close();
+    if (options.throwAwayDir) rmSync(options.throwAwayDir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

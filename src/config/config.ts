@@ -183,6 +183,39 @@ export const configSchema = z
         sessionTtlSeconds: z.coerce.number().int().min(1).max(604_800).default(28_800),
       })
       .prefault({}),
+    /**
+     * Prometheus metrics: on the API port at `/metrics` by default; `listen` (`host:port`) serves
+     * them on another address instead (the API port then has none), `enabled: false` nowhere.
+     * `/healthz` and `/readyz` stay on the API port either way.
+     */
+    metrics: z
+      .object({
+        enabled: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(true),
+        listen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+          .optional(),
+      })
+      .prefault({}),
+    /**
+     * Emulator mode (`serve --dev`): the `/_opentrail/…` test hooks answer (else 404), and the
+     * published per-key rate limits can be switched on (docs/emulator.md).
+     */
+    dev: z
+      .object({
+        enabled: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(false),
+        /** Per-key ActionTrail quotas from the start (a hook switches them at run time too). */
+        rateLimits: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(false),
+        /** LookupEvents calls per second per key; ActionTrail publishes no figure for it. */
+        lookupEventsPerSecond: z.coerce.number().int().min(1).max(10_000).default(20),
+      })
+      .prefault({}),
     /** Test hooks; never set in production. */
     testing: z.object({ crashAt: z.string().optional() }).prefault({}),
   })

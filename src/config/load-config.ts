@@ -43,6 +43,11 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_TLS_KEY', ['tls', 'key'], 'string'],
   ['OPENTRAIL_TLS_SELF_SIGNED', ['tls', 'selfSigned'], 'string'],
   ['OPENTRAIL_CONSOLE_SESSION_TTL_SECONDS', ['console', 'sessionTtlSeconds'], 'string'],
+  ['OPENTRAIL_METRICS_ENABLED', ['metrics', 'enabled'], 'string'],
+  ['OPENTRAIL_METRICS_LISTEN', ['metrics', 'listen'], 'string'],
+  ['OPENTRAIL_DEV', ['dev', 'enabled'], 'string'],
+  ['OPENTRAIL_DEV_RATE_LIMITS', ['dev', 'rateLimits'], 'string'],
+  ['OPENTRAIL_DEV_LOOKUP_EVENTS_PER_SECOND', ['dev', 'lookupEventsPerSecond'], 'string'],
   ['OPENTRAIL_TEST_CRASH_AT', ['testing', 'crashAt'], 'string'],
 ];
 

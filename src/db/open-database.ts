@@ -17,6 +17,8 @@ export interface DatabaseHandle {
    * LISTEN/NOTIFY (SQLite: one serving process) it never calls: the engine polls.
    */
   watchNewJobs(wake: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
+  /** Connection pool figures for /metrics (SQLite: its single connection). */
+  poolStats(): { size: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

@@ -75,6 +75,8 @@ export interface DeliveryJobsTable {
   finished_at: number | null;
   /** `history` (CreateDeliveryHistoryJob) or `live` (a logging trail's live delivery, [D2]). */
   kind: Generated<'history' | 'live'>;
+  /** The worker whose expired lease the latest claim took over; null when the job was free. */
+  taken_over_from: string | null;
 }
 
 /** Progress per (region, destination); GetDeliveryHistoryJob's `Status[]` aggregates it. */

@@ -8,12 +8,22 @@ import { ERROR_CATALOG, type ErrorCode, formatMessage } from './catalog.js';
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Sent as `x-acs-retry-after` (ms): the SDKs' ThrottlingError reads it (throttling only). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? ERROR_CATALOG[code].message, options);
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(
+      message ?? ERROR_CATALOG[code].message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

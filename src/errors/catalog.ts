@@ -135,6 +135,14 @@ export const ERROR_CATALOG = {
     status: 503,
     message: 'The service is unavailable. Please try again later.',
   },
+  // Emulator mode (serve --dev): per-key quotas and injected throttling answer as Alibaba's
+  // gateway does (openapi-protocol.md §6.2: 400, with x-acs-retry-after in ms).
+  'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
+  // The /_opentrail test hooks take an admin-flagged key (keys create --admin).
+  Forbidden: {
+    status: 403,
+    message: 'User not authorized to operate on the specified resource.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

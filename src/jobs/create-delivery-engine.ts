@@ -2,9 +2,10 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { createSink, sinkOptionsFromConfig } from '../sinks/create-sink.js';
 import { crashPointsFrom } from './crash-points.js';
-import { DeliveryEngine } from './engine/delivery-engine.js';
+import { DeliveryEngine, type JobSteering } from './engine/delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS } from './engine/engine-options.js';
 import { storeEventSource } from './store-event-source.js';
 
@@ -14,6 +15,9 @@ export function createDeliveryEngine(deps: {
   handle: DatabaseHandle;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics | undefined;
+  /** Emulator mode only: the test hooks' hold and fail controls. */
+  steering?: JobSteering | undefined;
 }): DeliveryEngine {
   const { config, handle } = deps;
   const sink = createSink(sinkOptionsFromConfig(config));
@@ -40,5 +44,7 @@ export function createDeliveryEngine(deps: {
       liveIdleMs: config.delivery.pollMs,
     },
     crashPoint: crashPointsFrom(config.testing.crashAt),
+    metrics: deps.metrics,
+    steering: deps.steering,
   });
 }

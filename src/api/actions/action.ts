@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/schema.js';
+import type { DevControls } from '../../domain/emulator/dev-controls.js';
+import type { Readiness } from '../../domain/operations/readiness.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { RpcParams } from '../rpc/params.js';
 
 /** Who called: resolved from the verified AccessKey. Every query is scoped to `accountId`. */
@@ -32,6 +35,17 @@ export interface AppServices {
   readonly deliveryEngine?: { wake(): void } | undefined;
   /** With an OSS endpoint configured: the bucket's location, or why a trail may not use it. */
   readonly ossBucketCheck?: ((bucket: string) => Promise<string>) | undefined;
+  /** Prometheus series (/metrics); absent, nothing is counted. */
+  readonly metrics?: Metrics | undefined;
+  /** `/readyz`: database, schema, engine; absent, the app reports ready once it answers. */
+  readonly readiness?: (() => Promise<Readiness>) | undefined;
+  /** Emulator mode (`serve --dev`) only: the test hooks' state; absent, every hook is 404. */
+  readonly dev?: DevControls | undefined;
+  /**
+   * The real time for signature timestamps, nonces and STS expiry, when `clock` is shifted
+   * (the emulator's clock hook): clients sign with their own clock, which the hook cannot move.
+   */
+  readonly wallClock?: Clock | undefined;
 }
 
 export interface ActionContext {

@@ -83,7 +83,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
       });
       auth = await authenticateParsed(parsed, {
         db,
-        now,
+        now: (services.wallClock ?? clock).now(),
         maxSkewMs: config.auth.maxSkewSeconds * 1000,
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
       });
@@ -94,6 +94,8 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
           `Specified api is not found, please check your url and method. ${INGEST_PATH} takes x-acs-action ${INGEST_ACTION}.`,
         );
       }
+      // Emulator mode: an injected fault may refuse it (PutEvents has no published quota).
+      services.dev?.beforeAction(auth.caller.accessKeyId, INGEST_ACTION);
       decoded = await decodeIngestBody(body, request.headers);
       outcome = await ingestEvents(
         db,
@@ -123,6 +125,15 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
     }
 
     function logRequest(status: number, code: string | undefined): void {
+      const ms = performance.now() - started;
+      services.metrics?.request(INGEST_ACTION, code ?? 'OK', ms / 1000);
+      if (outcome) {
+        services.metrics?.eventsIngested({
+          accepted: outcome.accepted,
+          duplicates: outcome.duplicates,
+          rejected: outcome.rejected.length,
+        });
+      }
       // Identifiers and counts only: never headers or the events.
       logger.info(
         {
@@ -137,7 +148,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
           accepted: outcome?.accepted,
           duplicates: outcome?.duplicates,
           rejected: outcome?.rejected.length,
-          ms: Math.round((performance.now() - started) * 100) / 100,
+          ms: Math.round(ms * 100) / 100,
         },
         'ingest',
       );

@@ -8,8 +8,6 @@ import type { Caller } from '../actions/action.js';
 import {
   checkTimestamp,
   type ParsedSignature,
-  parseSignedRequest,
-  type RawRequest,
   type SignatureFailure,
   verifySignature,
 } from '../signature/index.js';
@@ -32,19 +30,11 @@ export function signatureFailureError(f: SignatureFailure): ApiError {
 }
 
 /**
- * The order of checks (decisions §1, openapi-protocol.md §8): shape of the signature, timestamp,
- * key, signature, security token, and only then the nonce, so a request that fails earlier
- * does not burn its nonce. The nonce is recorded in the same statement that checks it.
- */
-export async function authenticate(req: RawRequest, s: AuthSettings): Promise<Authenticated> {
-  const parsed = parseSignedRequest(req);
-  if (!parsed.ok) throw signatureFailureError(parsed);
-  return authenticateParsed(parsed, s);
-}
-
-/**
- * The checks after the structural parse, for endpoints that look at the parsed signature first
- * (the ingest API turns v1 signatures away before any key lookup or nonce is spent).
+ * The order of checks (decisions §1, openapi-protocol.md §8): shape of the signature (the
+ * caller's `parseSignedRequest`, so the gateway can name the Action even of a refused request,
+ * and the ingest API can turn v1 away before any key lookup), then timestamp, key, signature,
+ * security token, and only then the nonce, so a request that fails earlier does not burn its
+ * nonce. The nonce is recorded in the same statement that checks it.
  */
 export async function authenticateParsed(
   parsed: ParsedSignature,

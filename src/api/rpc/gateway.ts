@@ -6,7 +6,8 @@ import { newRequestId } from '../../lib/ids.js';
 import type { ActionDefinition, AppServices, RequestInfo } from '../actions/action.js';
 import { ACTIONS } from '../actions/index.js';
 import { ACTIONTRAIL_ACTIONS, API_VERSION } from '../actions/known-actions.js';
-import { type Authenticated, authenticate } from './authenticate.js';
+import { parseSignedRequest } from '../signature/index.js';
+import { type Authenticated, authenticateParsed, signatureFailureError } from './authenticate.js';
 import { answerWithError, sendSuccess } from './render.js';
 import { firstHeader, requestRegion } from './request-context.js';
 
@@ -64,20 +65,21 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
     };
 
     try {
-      auth = await authenticate(
-        {
-          method: request.method,
-          url: request.raw.url ?? '/',
-          headers: request.headers,
-          body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-        },
-        {
-          db: services.db,
-          now,
-          maxSkewMs: config.auth.maxSkewSeconds * 1000,
-          nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
-        },
-      );
+      const parsed = parseSignedRequest({
+        method: request.method,
+        url: request.raw.url ?? '/',
+        headers: request.headers,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      });
+      if (!parsed.ok) throw signatureFailureError(parsed);
+      // Named in the log line even when the signature is refused next (never in metrics labels).
+      action = parsed.action ?? '';
+      auth = await authenticateParsed(parsed, {
+        db: services.db,
+        now: (services.wallClock ?? clock).now(),
+        maxSkewMs: config.auth.maxSkewSeconds * 1000,
+        nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
+      });
       action = auth.signature.action ?? '';
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');
       definition = ACTIONS.get(action);
@@ -86,6 +88,8 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           ? errors.unsupportedOperation(action)
           : new ApiError('InvalidAction.NotFound');
       }
+      // Emulator mode: an injected fault or the published rate limit may refuse the call.
+      services.dev?.beforeAction(auth.caller.accessKeyId, action);
       const result = await definition.handle({
         params: auth.signature.params,
         caller: auth.caller,
@@ -101,6 +105,10 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
     }
 
     function logRequest(status: number, code: string | undefined): void {
+      const ms = performance.now() - started;
+      // Label: a known Action name only, so a caller cannot mint series with made-up names.
+      const label = action !== undefined && ACTIONTRAIL_ACTIONS.has(action) ? action : 'unknown';
+      services.metrics?.request(label, code ?? 'OK', ms / 1000);
       // Only identifiers: never the URL, headers or parameters, which may hold a token.
       logger.info(
         {
@@ -112,7 +120,7 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
           accessKeyId: auth?.caller.accessKeyId,
           audited,
           ...(auth ? {} : { rejectedBeforeAuth }),
-          ms: Math.round((performance.now() - started) * 100) / 100,
+          ms: Math.round(ms * 100) / 100,
         },
         'rpc',
       );

@@ -36,6 +36,9 @@ export function sendError(
     Message: error.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Actiontrail&requestId=${requestId}`,
   };
+  if (error.retryAfterMs !== undefined) {
+    reply.header('x-acs-retry-after', String(Math.ceil(error.retryAfterMs)));
+  }
   return reply
     .code(error.status)
     .header('content-type', JSON_TYPE)

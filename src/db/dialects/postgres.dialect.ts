@@ -72,9 +72,10 @@ export function clientConfig(url: string): pg.ClientConfig {
 
 /** Opens a pool on `url` (not yet migrated); the handle also LISTENs for new jobs on demand. */
 export function openPostgresHandle(url: string): DatabaseHandle {
-  const { db } = openPostgres(url);
+  const { db, pool } = openPostgres(url);
   return {
     db,
+    poolStats: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     dialect: postgresDialect,
     location: describeDatabaseUrl(url),
     watchNewJobs: async (wake, onError) => {

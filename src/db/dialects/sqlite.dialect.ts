@@ -130,6 +130,8 @@ export function openSqliteHandle(file: string, options: { server: boolean }): Da
       db,
       dialect: sqliteDialect,
       location: file,
+      // better-sqlite3 is synchronous: one connection, never waited for.
+      poolStats: () => ({ size: 1, idle: 1, waiting: 0 }),
       // One serving process per file: a job is created where the engine runs, which wakes it.
       watchNewJobs: async () => async () => {},
       close: async () => {

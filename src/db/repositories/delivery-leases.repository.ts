@@ -21,14 +21,40 @@ export async function claimNextJob(
   owner: string,
   now: number,
   leaseMs: number,
+  options: {
+    /**
+     * Emulator mode: history jobs still at JobStatus 0 to leave there — these ids, or all but
+     * `except`.
+     */
+    skipHistory?:
+      | { all: false; ids: ReadonlySet<number> }
+      | { all: true; except: ReadonlySet<number> }
+      | undefined;
+  } = {},
 ): Promise<LeasedJob | undefined> {
+  const skip = options.skipHistory;
   let candidate = db
     .selectFrom('delivery_jobs')
     .select('id')
     .where('job_status', 'in', [0, 1])
     .where('deleted_at', 'is', null)
     .where('run_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_by', 'is', null), eb('lease_expires_at', '<', now)]))
+    .where((eb) => eb.or([eb('locked_by', 'is', null), eb('lease_expires_at', '<', now)]));
+  if (skip?.all) {
+    const except = [...skip.except];
+    candidate = candidate.where((eb) =>
+      eb.or([
+        eb('kind', '!=', 'history'),
+        eb('job_status', '!=', 0),
+        ...(except.length > 0 ? [eb('id', 'in', except)] : []),
+      ]),
+    );
+  } else if (skip && skip.ids.size > 0) {
+    candidate = candidate.where((eb) =>
+      eb.or([eb('job_status', '!=', 0), eb('id', 'not in', [...skip.ids])]),
+    );
+  }
+  candidate = candidate
     .orderBy('run_at')
     // Jobs given back in the same millisecond: the one served longest ago (or never) first.
     .orderBy(sql`coalesce(heartbeat_at, 0)`)
@@ -41,6 +67,8 @@ export async function claimNextJob(
       locked_by: owner,
       lease_expires_at: now + leaseMs,
       heartbeat_at: now,
+      // SET reads the old row: a lease still named here had expired, so this is a takeover.
+      taken_over_from: sql`locked_by`,
       attempts: sql`attempts + 1`,
       started_at: sql`coalesce(started_at, ${now})`,
       job_status: sql`case when job_status = 0 then 1 else job_status end`,

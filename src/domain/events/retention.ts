@@ -72,6 +72,8 @@ export interface RetentionOptions {
   batchSize?: number;
   /** Day partitions (PostgreSQL): expired days go whole instead of row by row. */
   partitions?: DayPartitions | undefined;
+  /** Told about every finished pass (/metrics counts the purged events). */
+  onPass?: ((report: PurgeReport) => void) | undefined;
 }
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -94,9 +96,14 @@ export class RetentionPurger {
   /** One full pass; concurrent calls share the pass in progress. */
   purgeOnce(): Promise<PurgeReport> {
     if (!this.running) {
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-      });
+      this.running = this.pass()
+        .then((report) => {
+          this.options.onPass?.(report);
+          return report;
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
     }
     return this.running;
   }

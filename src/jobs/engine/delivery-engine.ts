@@ -11,6 +11,7 @@ import {
 } from '../../db/repositories/delivery-leases.repository.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { Destination, Sink } from '../../sinks/sink.js';
 import type { CrashPoint } from '../crash-points.js';
 import type { EventSource } from '../event-source.js';
@@ -37,6 +38,33 @@ export interface EngineDeps {
   ) => Promise<() => Promise<void>>;
   random?: () => number;
   crashPoint?: CrashPoint;
+  metrics?: Metrics | undefined;
+  /**
+   * Emulator mode (`serve --dev`): decides per claimed job whether this slice runs, or the job
+   * is handed back untouched (a job held at JobStatus 1), and whether a region is forced to
+   * fail. Unset in production.
+   */
+  steering?: JobSteering | undefined;
+}
+
+/** What the dev-mode hooks may do to the engine (src/domain/emulator/dev-controls.ts). */
+export interface JobSteering {
+  /**
+   * History jobs the claim must leave at JobStatus 0: these ids, or every one but `except`
+   * (jobs held at 1 instead, which must be claimed to get there).
+   */
+  heldAtQueued():
+    | { all: false; ids: ReadonlySet<number> }
+    | { all: true; except: ReadonlySet<number> };
+  /** True when this (claimed) job must not run now: it stays at JobStatus 1. */
+  heldAtRunning(job: { id: number; kind: string }): boolean;
+  /** An error to fail this stream with at once, instead of delivering; undefined to deliver. */
+  forcedFailure(job: { id: number; kind: string }, region: string): ForcedFailure | undefined;
+}
+
+export interface ForcedFailure {
+  code: string;
+  message: string;
 }
 
 /**
@@ -60,8 +88,29 @@ export class DeliveryEngine {
   async runOnce(workerId = 0): Promise<boolean> {
     const { db, clock, options } = this.deps;
     const owner = `${this.owner}#${workerId}`;
-    const job = await claimNextJob(db, this.deps.capabilities, owner, clock.now(), options.leaseMs);
+    const job = await claimNextJob(
+      db,
+      this.deps.capabilities,
+      owner,
+      clock.now(),
+      options.leaseMs,
+      {
+        skipHistory: this.deps.steering?.heldAtQueued(),
+      },
+    );
     if (!job) return false;
+    if (job.taken_over_from !== null) {
+      this.deps.metrics?.leaseTakenOver();
+      this.deps.logger.info(
+        { jobId: job.id, from: job.taken_over_from },
+        'lease taken over from a worker that stopped renewing it',
+      );
+    }
+    if (this.deps.steering?.heldAtRunning(job)) {
+      // Held (dev mode): back to the queue untouched, looked at again after a poll interval.
+      await releaseJob(db, job.id, owner, clock.now() + options.pollMs);
+      return true;
+    }
     const slice = new AbortController();
     const onStop = () => slice.abort();
     this.stopController.signal.addEventListener('abort', onStop);
@@ -129,6 +178,11 @@ export class DeliveryEngine {
         return undefined;
       });
     }
+  }
+
+  /** True between start() and stop(): /readyz reports it. */
+  isRunning(): boolean {
+    return this.running;
   }
 
   /** Resolves once wake-ups from other nodes are subscribed (tests wait for it). */

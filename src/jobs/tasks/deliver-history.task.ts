@@ -8,8 +8,10 @@ import {
 } from '../../db/repositories/delivery-progress.repository.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { Destination, Sink } from '../../sinks/sink.js';
 import type { CrashPoint } from '../crash-points.js';
+import type { JobSteering } from '../engine/delivery-engine.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import type { EventSource } from '../event-source.js';
 import { LeaseLost, must, runStreamChunk } from './stream-runner.js';
@@ -25,6 +27,8 @@ export interface SliceContext {
   signal: AbortSignal;
   random?: () => number;
   crashPoint?: CrashPoint;
+  metrics?: Metrics | undefined;
+  steering?: JobSteering | undefined;
 }
 
 /** What the engine does with the job after one slice. */

@@ -13,7 +13,13 @@ import {
 } from '../../db/repositories/delivery-progress.repository.js';
 import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
-import { type BatchContent, isSinkError, type PreparedBatch, type Sink } from '../../sinks/sink.js';
+import {
+  type BatchContent,
+  isSinkError,
+  type PreparedBatch,
+  type Sink,
+  SinkError,
+} from '../../sinks/sink.js';
 import { backoffDelay } from '../backoff.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
@@ -80,6 +86,12 @@ export async function runStreamChunk(
   const live = job.kind === 'live';
   const key: StreamKey = { jobId: job.id, region: row.region, destination: row.destination };
   const { destination, dataEvents } = destinationOf(job, row.destination);
+  const forced = live ? undefined : ctx.steering?.forcedFailure(job, row.region);
+  if (forced) {
+    // Emulator mode: the stream fails now, through the same path as a refused batch.
+    const error = new SinkError(forced.message, { code: forced.code, retryable: false });
+    return streamFailed(key, destination.kind, error, { acked: 0 }, ctx, live);
+  }
   const sink = ctx.sinkFor(destination);
   const limit = live ? await liveLimit(job, ctx) : undefined;
   const filter: ScopeFilter = {
@@ -169,7 +181,7 @@ export async function runStreamChunk(
       ),
     );
   }
-  return sendPlanned(key, chunkEnd, planned, sink, ctx, live);
+  return sendPlanned(key, destination.kind, chunkEnd, planned, sink, ctx, live);
 }
 
 interface Planned {
@@ -179,6 +191,7 @@ interface Planned {
 
 async function sendPlanned(
   key: StreamKey,
+  destinationKind: string,
   chunkEnd: number,
   planned: Planned[],
   sink: Sink,
@@ -204,6 +217,7 @@ async function sendPlanned(
       }
       ctx.crashPoint?.('after-ack');
       must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
+      ctx.metrics?.eventsDelivered(destinationKind, item.prepared.count);
       acked++;
     }
   };
@@ -220,6 +234,23 @@ async function sendPlanned(
     return { kind: 'continue' };
   }
   if (ctx.signal.aborted) throw new LeaseLost('aborted');
+  return streamFailed(key, destinationKind, failure, { acked, failed }, ctx, live);
+}
+
+/**
+ * A stream's attempt failed: count it, list it ([C2]), and either back off or, when the error
+ * is final or the budget is spent, mark the region failed.
+ */
+async function streamFailed(
+  key: StreamKey,
+  destinationKind: string,
+  failure: unknown,
+  attempt: { acked: number; failed?: PreparedBatch | undefined },
+  ctx: SliceContext,
+  live: boolean,
+): Promise<SliceOutcome> {
+  const { acked, failed } = attempt;
+  const now = ctx.clock.now();
   const details = isSinkError(failure)
     ? failure.details
     : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
@@ -247,6 +278,7 @@ async function sendPlanned(
       created_at: now,
     });
   }
+  ctx.metrics?.deliveryFailed(destinationKind, details.code);
   ctx.logger.warn(
     {
       jobId: key.jobId,
