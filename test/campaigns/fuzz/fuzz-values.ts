@@ -18,6 +18,7 @@ const SPECIAL = [
   "' OR 1=1 --",
   '"; DROP TABLE events; --',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the attack string itself
   '${jndi:ldap://x}',
   '{{7*7}}',
   'null',
