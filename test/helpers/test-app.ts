@@ -8,7 +8,7 @@ import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
 import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { freshDataDir } from './server-process.js';
 import { databaseEnvFor, dropPostgresDatabase } from './test-database.js';
 
@@ -35,7 +35,7 @@ export interface TestApp {
  * SDKs can talk to it. Integration tests use this.
  */
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = freshDataDir('opentrail-it-');
   const config = loadConfig({
@@ -45,7 +45,7 @@ export async function startTestApp(
   const clock = options.clock ?? systemClock;
   const handle = await openDatabase(config);
   const boot = await bootstrapAccounts(handle, clock, {});
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const engine = createDeliveryEngine({ config, handle, clock, logger });
   const services: AppServices = { config, db: handle.db, clock, logger, deliveryEngine: engine };
   const app = await buildApp(services);

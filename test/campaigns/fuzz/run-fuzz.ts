@@ -114,8 +114,6 @@ export async function runFuzz(app: TestApp, count: number, seed: number): Promis
       const target = f.byTarget[name];
       target[answer] = (target[answer] ?? 0) + 1;
       f.codes[code] = (f.codes[code] ?? 0) + 1;
-
-      console.log(body.Message);
       if (typeof body.RequestId === 'string') answered.set(body.RequestId, c.signing);
       if (res.status >= 500) f.violations.push(`${where}: ${answer} ${String(body.Message)}`);
       if (res.status !== 200) {
