@@ -18,7 +18,10 @@ import { openDatabaseOf, TEST_DB } from '../helpers/test-database.js';
 const SLS_KEYS = { accessKeyId: 'stop-ak', accessKeySecret: 'stop-secret' };
 const KEY = { accessKeyId: 'gracefulkey', accessKeySecret: 'gracefulsecret' };
 const ACCOUNT = '1999000033334444';
-const EVENTS = 250;
+/** `npm run campaign:shutdown` sets more rounds; each alternates SIGTERM and SIGINT. */
+const ROUNDS = Number(process.env.SHUTDOWN_ROUNDS ?? 2);
+// Each round sees one more batch arrive and stops during the next: two chunks per round.
+const EVENTS = 50 * (2 * ROUNDS + 1);
 const CHUNK = 50;
 
 const running: Array<{ stop(): Promise<void> }> = [];
@@ -77,6 +80,8 @@ function exitOf(server: ServerProcess): Promise<{ code: number | null; signal: s
   });
 }
 
+const exitMs: number[] = [];
+
 /** Waits for more events in SLS than `than`, sends `sig`, checks a clean exit; what SLS holds. */
 async function stopWhileSending(server: ServerProcess, url: string, sig: NodeJS.Signals, than = 0) {
   let seen: string[];
@@ -89,8 +94,10 @@ async function stopWhileSending(server: ServerProcess, url: string, sig: NodeJS.
   await new Promise((r) => setTimeout(r, 300));
   seen = await storedIds(url);
   const exited = exitOf(server);
+  const signalled = Date.now();
   server.child.kill(sig);
   expect(await exited).toEqual({ code: 0, signal: null });
+  exitMs.push(Date.now() - signalled);
   const log = server.stdout.map((l) => JSON.parse(l) as { msg: string });
   expect(log.map((l) => l.msg)).toContain('stopped');
   expect(log.map((l) => l.msg)).not.toContain('deliveries still in flight at shutdown; cut off');
@@ -104,40 +111,53 @@ async function stopWhileSending(server: ServerProcess, url: string, sig: NodeJS.
 // SQLite only: the drain is the engine's, the same on either database, and every PostgreSQL
 // acceptance test already ends its servers with SIGTERM (a pool left open would hang them).
 describe.runIf(TEST_DB === 'sqlite')('graceful shutdown during delivery', () => {
-  it('SIGTERM, then SIGINT: in-flight batches are acknowledged, exit 0, restart resumes', async () => {
-    // Every PutLogs answers after 0.7 s, so a signal finds a batch in flight.
-    const sls = await startDevSlsProcess(['--fault', 'slow', '--slow-ms', '700'], SLS_KEYS);
-    running.push(sls);
-    const server = await serveInto(sls.url);
-    const now = Date.now();
-    const events = Array.from({ length: EVENTS }, (_, i) => ({
-      eventId: `stop-${i}`,
-      eventName: 'CreateInstance',
-      serviceName: 'Ecs',
-      acsRegion: 'cn-hangzhou',
-      eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
-        .toISOString()
-        .replace('.000Z', 'Z'),
-    }));
-    const h = await openDatabaseOf(server.dataDir);
-    await insertEvents(h.db, ACCOUNT, events);
-    await h.close();
-    await call('openapi V3', server, KEY, 'CreateTrail', {
-      Name: 'stop-trail',
-      SlsProjectArn: `acs:log:cn-hangzhou:${ACCOUNT}:project/audit`,
-    });
-    const { JobId } = await call('openapi V3', server, KEY, 'CreateDeliveryHistoryJob', {
-      TrailName: 'stop-trail',
-    });
-    const first = await stopWhileSending(server, sls.url, 'SIGTERM');
-
-    const second = await serveInto(sls.url, server.dataDir);
-    await stopWhileSending(second, sls.url, 'SIGINT', first.length);
-
-    const third = await serveInto(sls.url, server.dataDir);
-    expect((await waitForJobEnd(third, KEY, JobId, 60_000)).JobStatus).toBe(2);
-    const ids = await storedIds(sls.url);
-    expect(new Set(ids).size).toBe(EVENTS);
-    expect(ids.length).toBe(EVENTS); // what was in flight at each stop was not sent again
-  }, 120_000);
+  it(
+    'SIGTERM, then SIGINT: in-flight batches are acknowledged, exit 0, restart resumes',
+    async () => {
+      // Every PutLogs answers after 0.7 s, so a signal finds a batch in flight.
+      const sls = await startDevSlsProcess(['--fault', 'slow', '--slow-ms', '700'], SLS_KEYS);
+      running.push(sls);
+      const server = await serveInto(sls.url);
+      const now = Date.now();
+      const events = Array.from({ length: EVENTS }, (_, i) => ({
+        eventId: `stop-${i}`,
+        eventName: 'CreateInstance',
+        serviceName: 'Ecs',
+        acsRegion: 'cn-hangzhou',
+        eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
+          .toISOString()
+          .replace('.000Z', 'Z'),
+      }));
+      const h = await openDatabaseOf(server.dataDir);
+      await insertEvents(h.db, ACCOUNT, events);
+      await h.close();
+      await call('openapi V3', server, KEY, 'CreateTrail', {
+        Name: 'stop-trail',
+        SlsProjectArn: `acs:log:cn-hangzhou:${ACCOUNT}:project/audit`,
+      });
+      const { JobId } = await call('openapi V3', server, KEY, 'CreateDeliveryHistoryJob', {
+        TrailName: 'stop-trail',
+      });
+      let current = server;
+      let stored = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const sig = round % 2 === 0 ? 'SIGTERM' : 'SIGINT';
+        stored = (await stopWhileSending(current, sls.url, sig, stored)).length;
+        current = await serveInto(sls.url, server.dataDir);
+      }
+      expect((await waitForJobEnd(current, KEY, JobId, 60_000)).JobStatus).toBe(2);
+      const ids = await storedIds(sls.url);
+      expect(new Set(ids).size).toBe(EVENTS);
+      expect(ids.length).toBe(EVENTS); // what was in flight at each stop was not sent again
+      if (process.env.SHUTDOWN_ROUNDS) {
+        const sorted = [...exitMs].sort((x, y) => x - y);
+        console.log(
+          `shutdown campaign: ${ROUNDS} rounds, ${EVENTS} events, exit 0 every time, ` +
+            `signal-to-exit ms min ${sorted[0]} median ${sorted[Math.floor(sorted.length / 2)]} max ${sorted.at(-1)}, ` +
+            `duplicates ${ids.length - new Set(ids).size}, lost ${EVENTS - new Set(ids).size}`,
+        );
+      }
+    },
+    120_000 * ROUNDS,
+  );
 });

@@ -143,6 +143,21 @@ describe.runIf(TEST_DB === 'sqlite')('a history job into dev sls through faults'
     expectEveryEvent(await storedIds(sls.url), events, fault === 'drop' ? IN_FLIGHT * CHUNK : 0);
   });
 
+  // Campaign only (npm run campaign:faults): each timed-out request costs the sink's 10 s limit.
+  it.runIf(process.env.CAMPAIGN === '1')(
+    'a slow receiver: requests time out, are retried, and every event arrives',
+    async () => {
+      const sls = await dev(['--fault', 'slow', '--fault-count', '2', '--slow-ms', '12000']);
+      const server = await serveInto(sls.url);
+      const events = history(300);
+      const job = await waitForJobEnd(server, KEY, await startJob(server, events), 110_000);
+      expect(job.JobStatus).toBe(2);
+      // A request that timed out may still have been stored once the receiver got to it.
+      expectEveryEvent(await storedIds(sls.url), events, IN_FLIGHT * CHUNK);
+    },
+    120_000,
+  );
+
   it('a receiver down for 10 s: the job waits and then completes', async () => {
     const first = await dev();
     const { url, dataDir } = first;
