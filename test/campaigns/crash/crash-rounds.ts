@@ -42,13 +42,15 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** `batches`: one per event here; a checkpoint closes every chunk of CHUNK events. */
 function crashPoint(rng: () => number, batches: number): string {
   const r = rng();
   if (r < 0.45) return `after-ack:${1 + Math.floor(rng() * batches * 0.8)}`;
-  if (r < 0.8) return `in-checkpoint:${1 + Math.floor(rng() * (batches / 2) * 0.8)}`;
+  if (r < 0.8) return `in-checkpoint:${1 + Math.floor(rng() * (batches / CHUNK) * 0.8)}`;
   return `during-renewal:${1 + Math.floor(rng() * 2)}`;
 }
 
+const CHUNK = 4;
 const KEY = { accessKeyId: 'crashcampaignkey', accessKeySecret: 'crashcampaignsecret' };
 const ACCOUNT = '1888000099990000';
 const REGIONS = ['cn-hangzhou', 'cn-shanghai'];
@@ -80,7 +82,7 @@ function prepareDir(): { dataDir: string; args: string[] } {
     JSON.stringify({
       delivery: {
         workers: 1,
-        chunkSize: 4,
+        chunkSize: CHUNK,
         inFlight: 2,
         leaseSeconds: 1,
         sliceMs: 5000,
