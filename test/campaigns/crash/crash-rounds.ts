@@ -30,6 +30,22 @@ export interface RoundResult {
   duplicates: number;
 }
 
+const started: ServerProcess[] = [];
+
+/** startServer, remembered so a round that fails can leave no server behind. */
+async function start(options: Parameters<typeof startServer>[0]): Promise<ServerProcess> {
+  const server = await startServer(options);
+  started.push(server);
+  return server;
+}
+
+/** Kills every server a round started that is still running (after a failed round). */
+export function killLeftovers(): void {
+  for (const s of started.splice(0)) {
+    if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  }
+}
+
 /** mulberry32: a small seeded generator, so a failing round can be replayed from its seed. */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -132,7 +148,7 @@ export async function historyRound(
   const { dataDir, args } = prepareDir();
   const history = events('hist', count, Date.now() - 20 * 86_400_000);
   const crashes = Array.from({ length: kills }, () => crashPoint(rng, count));
-  let server = await startServer({
+  let server = await start({
     dataDir,
     args,
     env: { ...env, OPENTRAIL_TEST_CRASH_AT: crashes[0] as string },
@@ -156,7 +172,7 @@ export async function historyRound(
     if (!(await killedOrDone(server, ended))) break;
     done += 1;
     const next = crashes[k + 1];
-    server = await startServer({
+    server = await start({
       dataDir,
       args,
       env: next ? { ...env, OPENTRAIL_TEST_CRASH_AT: next } : env,
@@ -183,7 +199,7 @@ export async function liveRound(
 ): Promise<RoundResult> {
   const { dataDir, args } = prepareDir();
   const crashes = Array.from({ length: kills }, () => crashPoint(rng, count / 2));
-  let server = await startServer({
+  let server = await start({
     dataDir,
     args,
     env: { ...env, OPENTRAIL_TEST_CRASH_AT: crashes[0] as string },
@@ -209,7 +225,7 @@ export async function liveRound(
     if (!(await killedOrDone(server, deliveredAll))) break;
     done += 1;
     const next = crashes[k + 1];
-    server = await startServer({
+    server = await start({
       dataDir,
       args,
       env: next ? { ...env, OPENTRAIL_TEST_CRASH_AT: next } : env,
@@ -251,7 +267,7 @@ export async function importRound(rng: () => number, count: number): Promise<Rou
       child.once('exit', (_code, signal) => resolve(signal));
     });
   // The account must exist: a first `serve` creates it from the environment.
-  await (await startServer({ dataDir, env })).stop();
+  await (await start({ dataDir, env })).stop();
   const delay = 300 + Math.floor(rng() * 2500);
   const signal = await run(delay);
   await run();
