@@ -15,6 +15,7 @@ const importFiles = Number(process.argv[4] ?? 200);
 const app = await startTestApp();
 const started = Date.now();
 try {
+  // `0` requests: only the import files (their figures alone).
   const f = await runFuzz(app, requests, seed);
   const seconds = (Date.now() - started) / 1000;
   console.log(`# fuzz: ${f.requests} requests (seed ${seed}, ${seconds.toFixed(1)} s, SQLite)`);
@@ -49,7 +50,9 @@ try {
   console.log(
     `records read ${imported.read}, imported ${imported.imported}, rejected ${imported.rejected} ${JSON.stringify(imported.rejectedByCode)}`,
   );
-  console.log(`peak RSS during the import: ${imported.peakRssMb} MB (gzip bombs up to 256 MB)`);
+  console.log(
+    `RSS before the import ${imported.baseRssMb} MB, peak during it ${imported.peakRssMb} MB (gzip bombs up to 256 MB)`,
+  );
   console.log(`violations: ${imported.violations.length}`);
   for (const v of imported.violations.slice(0, 50)) console.log(`  - ${v}`);
   process.exitCode = f.violations.length + imported.violations.length > 0 ? 1 : 0;
