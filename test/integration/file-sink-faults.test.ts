@@ -92,6 +92,16 @@ async function historyJob(): Promise<unknown> {
   return JobId;
 }
 
+/** The campaign's figures (npm run campaign:faults). */
+function report(what: string): void {
+  if (process.env.CAMPAIGN !== '1') return;
+  const ids = delivered().map((e) => e.eventId);
+  const name = expect.getState().currentTestName;
+  console.log(
+    `faults: ${name}: ${what}; events ${EVENTS}, delivered ${new Set(ids).size}, duplicates ${ids.length - new Set(ids).size}`,
+  );
+}
+
 const delivered = () => readOssDelivery(t.services.config.deliveryRoot, 'disk-bucket', 'disk-');
 
 describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
@@ -100,6 +110,7 @@ describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
     startEngine(faultyFs(() => (full-- > 0 ? Promise.reject(errno('ENOSPC')) : undefined)));
     const job = await waitForJobEnd(t, t.key, await historyJob(), 20_000);
     expect(job.JobStatus).toBe(2);
+    report(`JobStatus ${job.JobStatus}`);
     const ids = delivered().map((e) => e.eventId);
     expect(new Set(ids).size).toBe(EVENTS);
     expect(ids.length).toBe(EVENTS);
@@ -118,6 +129,7 @@ describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
     const failures = await call('openapi V3', t, t.key, 'ListDeliveryHistoryJobFailures', {
       JobId: jobId,
     });
+    report(`JobStatus ${job.JobStatus}, ${failures.TotalCount} failures recorded`);
     expect(failures.TotalCount).toBe(4); // maxFailures attempts, each recorded
     expect(delivered()).toEqual([]);
     // Retry after the disk is freed: the same job delivers everything.
@@ -125,6 +137,7 @@ describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
     startEngine(nodeFileSystem);
     await call('openapi V3', t, t.key, 'RetryDeliveryHistoryJob', { JobId: jobId });
     expect((await waitForJobEnd(t, t.key, jobId, 20_000)).JobStatus).toBe(2);
+    report('after RetryDeliveryHistoryJob');
     expect(new Set(delivered().map((e) => e.eventId)).size).toBe(EVENTS);
   });
 
@@ -132,6 +145,7 @@ describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
     startEngine(faultyFs(() => Promise.reject(errno('EROFS'))));
     const job = await waitForJobEnd(t, t.key, await historyJob(), 20_000);
     expect([job.JobStatus, job.State]).toEqual([3, 'Failed']);
+    report(`JobStatus ${job.JobStatus}`);
     expect(job.Status).toMatchObject([{ Status: 3, ErrorCode: 'EROFS' }]);
   });
 
@@ -139,6 +153,7 @@ describe.runIf(TEST_DB === 'sqlite')('file sink faults', () => {
     startEngine(faultyFs(() => new Promise((r) => setTimeout(r, 10))));
     const job = await waitForJobEnd(t, t.key, await historyJob(), 20_000);
     expect(job.JobStatus).toBe(2);
+    report(`JobStatus ${job.JobStatus}`);
     expect(delivered().length).toBe(EVENTS);
   });
 });
