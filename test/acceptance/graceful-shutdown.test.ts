@@ -20,8 +20,9 @@ const KEY = { accessKeyId: 'gracefulkey', accessKeySecret: 'gracefulsecret' };
 const ACCOUNT = '1999000033334444';
 /** `npm run campaign:shutdown` sets more rounds; each alternates SIGTERM and SIGINT. */
 const ROUNDS = Number(process.env.SHUTDOWN_ROUNDS ?? 2);
-// Each round sees one more batch arrive and stops during the next: two chunks per round.
-const EVENTS = 50 * (2 * ROUNDS + 1);
+// Each round sees one more batch arrive and stops during the next: two chunks per round, three
+// when polling SLS is slow on a busy machine, with two to spare for the last restart.
+const EVENTS = 50 * (3 * ROUNDS + 2);
 const CHUNK = 50;
 
 const running: Array<{ stop(): Promise<void> }> = [];
