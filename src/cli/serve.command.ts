@@ -29,6 +29,8 @@ import { printDevBanner } from './dev-banner.js';
 const RETENTION_INTERVAL_MS = 5 * 60_000;
 /** How often the day partitions ahead are checked (PostgreSQL); tomorrow's exists days early. */
 const PARTITION_INTERVAL_MS = 60 * 60_000;
+/** How long a SIGTERM/SIGINT waits for deliveries in flight to be acknowledged (issue 16). */
+const SHUTDOWN_GRACE_MS = 8_000;
 
 interface ServeOptions extends CommonOptions {
   host?: string;
@@ -232,14 +234,29 @@ export async function serve(
     closing = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
-    await retention.stop();
-    await maintenance?.stop();
-    await app.close();
-    await metricsServer?.server.close();
-    await engine.stop();
-    await handle.close();
-    if (options.throwAwayDir) rmSync(options.throwAwayDir, { recursive: true, force: true });
+    try {
+      // The engine stops claiming and lets the sends in flight finish and checkpoint while
+      // the API finishes the requests under way; then the database is closed.
+      await Promise.all([
+        engine.stop({ graceMs: SHUTDOWN_GRACE_MS }),
+        app.close(),
+        metricsServer?.server.close(),
+      ]);
+      await retention.stop();
+      await maintenance?.stop();
+      await handle.close();
+      if (options.throwAwayDir) rmSync(options.throwAwayDir, { recursive: true, force: true });
+      logger.info({ signal }, 'stopped');
+      process.exitCode = 0;
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exitCode = 1;
+    }
+    // Everything of ours is closed: a handle some library still holds must not keep a stopped
+    // server alive (a container would be killed after its stop timeout instead of exiting).
+    setTimeout(() => process.exit(), 1_000).unref();
   };
+  // A second signal during the shutdown ends the process at once (the default action).
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }

@@ -22,6 +22,12 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    /**
+     * SQLite's `synchronous` pragma (WAL mode). `normal`: a commit survives kill -9 but an OS
+     * crash or power loss may drop the last commits; `full`: every commit is on disk before it
+     * answers, at the cost of an fsync per commit (docs/reliability.md).
+     */
+    sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     region: z
       .string()

@@ -14,6 +14,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_PORT', ['port'], 'string'],
   ['OPENTRAIL_DATA_DIR', ['dataDir'], 'string'],
   ['OPENTRAIL_DATABASE_URL', ['databaseUrl'], 'string'],
+  ['OPENTRAIL_SQLITE_SYNCHRONOUS', ['sqliteSynchronous'], 'string'],
   ['OPENTRAIL_LOG_LEVEL', ['logLevel'], 'string'],
   ['OPENTRAIL_REGION', ['region'], 'string'],
   ['OPENTRAIL_REGIONS', ['regions'], 'list'],

@@ -22,7 +22,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl'>;
+export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl'> &
+  Partial<Pick<Config, 'sqliteSynchronous'>>;
 
 export interface OpenOptions {
   /** Apply pending migrations (default true). */
@@ -41,7 +42,10 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   const handle = config.databaseUrl
     ? openPostgresHandle(config.databaseUrl)
-    : openSqliteHandle(config.databasePath, { server: options.server === true });
+    : openSqliteHandle(config.databasePath, {
+        server: options.server === true,
+        synchronous: config.sqliteSynchronous ?? 'normal',
+      });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(handle.db, handle.dialect);

@@ -77,6 +77,18 @@ describe('v1 (HMAC-SHA1)', () => {
     });
     expect(v1Sign(expected, 'testsecret')).toBe('sq/AqkSuSXaGPtgNXI51t4wmnSM=');
   });
+
+  it('masks the SecurityToken in the echoed string-to-sign (issue 16: no token in an answer)', () => {
+    const req: RawRequest = {
+      method: 'GET',
+      url: '/?AccessKeyId=STS.k&Action=DescribeTrails&Format=JSON&SecurityToken=tok%2Fsecret&SignatureMethod=HMAC-SHA1&SignatureNonce=n1&SignatureVersion=1.0&Timestamp=2026-11-24T01%3A24%3A00Z&Version=2020-07-06&Signature=x',
+      headers: { host: '127.0.0.1:8080' },
+      body: Buffer.alloc(0),
+    };
+    const failure = verifySignature(parsedOk(req), 'secret');
+    expect(failure?.message).toContain('%26SecurityToken%3D%252A%252A%252A%26');
+    expect(failure?.message).not.toContain('tok');
+  });
 });
 
 describe('V3 (ACS3-HMAC-SHA256)', () => {

@@ -25,8 +25,11 @@ export function verifySignature(
   if (signing.scheme === 'v1') {
     const stringToSign = v1StringToSign(signing.method, signing.signedParams);
     if (safeEqual(v1Sign(stringToSign, accessKeySecret), signing.signature)) return undefined;
+    // The v1 string to sign holds every parameter, the SecurityToken too: it is masked in the
+    // echo, so an answer (or a proxy's log of it) never carries a credential.
+    const shown = v1StringToSign(signing.method, maskToken(signing.signedParams));
     return signatureDoesNotMatch(
-      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+      `Specified signature is not matched with our calculation. server string to sign is:${shown}`,
     );
   }
   const stringToSign = v3StringToSign(signing.algorithm, v3CanonicalRequest(signing));
@@ -41,4 +44,10 @@ export function verifySignature(
 /** The server-side canonical request of a V3 request (undefined for v1), for debug logging. */
 export function serverCanonicalRequest(parsed: ParsedSignature): string | undefined {
   return parsed.signing.scheme === 'v3' ? v3CanonicalRequest(parsed.signing) : undefined;
+}
+
+const MASK = '***';
+
+function maskToken(params: Record<string, string>): Record<string, string> {
+  return 'SecurityToken' in params ? { ...params, SecurityToken: MASK } : params;
 }

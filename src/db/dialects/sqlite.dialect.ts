@@ -50,13 +50,17 @@ export interface SqliteHandle {
  * Opens (creating if needed) the SQLite file. WAL lets readers (CLI, tests, a second engine
  * thread) work beside the server; synchronous=NORMAL in WAL mode keeps every committed
  * transaction across a process crash (kill -9); only an OS crash or power loss can drop the
- * last commits. docs/configuration.md says so.
+ * last commits. `sqliteSynchronous: 'full'` closes that gap (docs/reliability.md).
  */
-export function openSqlite(file: string, cacheKib = BULK_CACHE_KIB): SqliteHandle {
+export function openSqlite(
+  file: string,
+  cacheKib = BULK_CACHE_KIB,
+  synchronous: 'normal' | 'full' = 'normal',
+): SqliteHandle {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
+  raw.pragma(synchronous === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   // [G] measured on 100k seeded events: SQLite's default 2 MB page cache re-reads the ~20
@@ -122,10 +126,17 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
  * it: one `serve` per file (decisions §2). The lock is held by the operating system for as long
  * as the process lives (process-lock.ts), so a restart after kill -9 finds it free.
  */
-export function openSqliteHandle(file: string, options: { server: boolean }): DatabaseHandle {
+export function openSqliteHandle(
+  file: string,
+  options: { server: boolean; synchronous?: 'normal' | 'full' },
+): DatabaseHandle {
   const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
   try {
-    const { db } = openSqlite(file, options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB);
+    const { db } = openSqlite(
+      file,
+      options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB,
+      options.synchronous,
+    );
     return {
       db,
       dialect: sqliteDialect,

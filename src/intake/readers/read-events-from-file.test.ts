@@ -117,6 +117,21 @@ describe('readEventsFromFile', () => {
     expect(reported[4]?.[1]).toMatch(/^line is \d+ bytes, over 400/);
   });
 
+  it('stops a JSON array at an element over the size limit instead of inflating it (gzip bomb)', async () => {
+    // Issue 16 fuzzing: 200 KB of gzip held one 200 MB string, which the parser assembled whole.
+    const huge = Buffer.concat([
+      Buffer.from(`[${JSON.stringify({ ...event(0), note: '],[{"a":"}' })},{"eventId":"`),
+      Buffer.alloc(8 * 1024 * 1024, 0x41),
+      Buffer.from(`"},${JSON.stringify(event(2))}]`),
+    ]);
+    const path = await file('bomb.json.gz', gzipSync(huge));
+    const { results } = await readAll(path, 64 * 1024);
+    expect(records(results)).toEqual([[0, { ...event(0), note: '],[{"a":"}' }]]);
+    expect(errors(results)).toEqual([
+      [1, 'an element is larger than 65536 bytes (elements from index 1 on were not read)'],
+    ]);
+  });
+
   it('ends a JSON array at a syntax error with one error record, without throwing', async () => {
     const body = `[${JSON.stringify(event(0))},${JSON.stringify(event(1))},{"eventName": oops}]`;
     const { results } = await readAll(await file('bad-array.json', body));

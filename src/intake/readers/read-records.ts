@@ -11,7 +11,8 @@ export type InputFormat = 'json-array' | 'ndjson' | 'empty' | 'unknown';
 
 export interface ReadRecordsOptions {
   /** NDJSON lines longer than this are reported and skipped (default 2 MiB: an SLS line wraps a
-   * ≤ 256 KB event in an escaped string, so anything far larger can never be a valid event). */
+   * ≤ 256 KB event in an escaped string, so anything far larger can never be a valid event).
+   * In a JSON array, an element this large ends the file (it cannot be skipped past). */
   maxLineBytes?: number;
   /** Told what the input turned out to be, before the first record. */
   onDetect?: (detected: { gzip: boolean; format: InputFormat }) => void;
@@ -77,7 +78,7 @@ export async function* readRecords(
   const rest = prepend([first], body);
   if (lead === 0x5b /* [ */) {
     options.onDetect?.({ gzip, format: 'json-array' });
-    yield* readJsonArrayRecords(rest);
+    yield* readJsonArrayRecords(rest, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   } else if (lead === 0x7b /* { */) {
     options.onDetect?.({ gzip, format: 'ndjson' });
     yield* readNdjsonRecords(rest, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, blankLines + 1);

@@ -342,4 +342,28 @@ describe('DeliveryEngine', () => {
     expect((await job(id)).job_status).toBe(2);
     expect(new Set(sink.eventIds()).size).toBe(300);
   });
+
+  it('a graceful stop lets the sends in flight finish and checkpoints them: nothing sent twice', async () => {
+    seed('acct-a', ['cn-hangzhou'], 300);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    const e = engine('graceful', { sliceMs: 60_000 });
+    let stopping: Promise<void> | undefined;
+    sink.onDeliver = () => {
+      stopping ??= e.stop({ graceMs: 5_000 });
+      // Slow acknowledgements: the stop arrives while batches are in flight.
+      return new Promise((r) => setTimeout(r, 30));
+    };
+    await e.runOnce();
+    await stopping;
+    const inFlight = sink.deliveries;
+    expect(inFlight).toBeLessThanOrEqual(options.inFlight); // no new batch after the stop
+    const row = await job(id);
+    expect([row.job_status, row.locked_by]).toEqual([1, null]);
+    sink.onDeliver = undefined;
+    await engine('next').drain();
+    expect((await job(id)).job_status).toBe(2);
+    // What was in flight at the stop was acknowledged and checkpointed, so never sent again.
+    expect(new Set(sink.eventIds()).size).toBe(300);
+    expect(sink.sentEvents).toBe(300);
+  });
 });

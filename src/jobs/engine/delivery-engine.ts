@@ -77,7 +77,10 @@ export class DeliveryEngine {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakeWaiters: Array<() => void> = [];
+  /** Aborted at once by stop(): in-flight sends are cut (their batches are sent again later). */
   private readonly stopController = new AbortController();
+  /** Aborted first by a graceful stop: no new batch or chunk starts; sends in flight finish. */
+  private readonly drainController = new AbortController();
   private watching: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
 
   constructor(private readonly deps: EngineDeps) {
@@ -128,7 +131,12 @@ export class DeliveryEngine {
     heartbeat.unref();
     let outcome: SliceOutcome;
     try {
-      outcome = await runDeliverySlice(job, { ...this.deps, owner, signal: slice.signal });
+      outcome = await runDeliverySlice(job, {
+        ...this.deps,
+        owner,
+        signal: slice.signal,
+        draining: this.drainController.signal,
+      });
     } catch (err) {
       this.deps.logger.error({ err, jobId: job.id }, 'delivery slice crashed; retrying later');
       outcome = { kind: 'retry', at: clock.now() + options.backoffMaxMs };
@@ -190,11 +198,31 @@ export class DeliveryEngine {
     return (await this.watching) !== undefined;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming. With `graceMs`, the slices under way first get that long to see their
+   * batches in flight acknowledged and checkpointed (no new batch starts meanwhile), so a
+   * SIGTERM leaves nothing to send twice; whatever is still in flight then is cut off and sent
+   * again by the next claim. Either way the jobs are released for the next process at once.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.running = false;
-    this.stopController.abort();
+    this.drainController.abort();
     this.wake();
-    await Promise.allSettled(this.loops);
+    const graceMs = options.graceMs ?? 0;
+    const loops = Promise.allSettled(this.loops);
+    if (graceMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      });
+      const timedOut = await Promise.race([loops.then(() => false), expired]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.deps.logger.warn({ graceMs }, 'deliveries still in flight at shutdown; cut off');
+      }
+    }
+    this.stopController.abort();
+    await loops;
     this.loops = [];
     const unwatch = await this.watching;
     this.watching = Promise.resolve(undefined);

@@ -25,6 +25,8 @@ export interface SliceContext {
   options: EngineOptions;
   owner: string;
   signal: AbortSignal;
+  /** A graceful stop: start nothing new, let the sends in flight finish and checkpoint. */
+  draining?: AbortSignal;
   random?: () => number;
   crashPoint?: CrashPoint;
   metrics?: Metrics | undefined;
@@ -47,7 +49,11 @@ export async function runDeliverySlice(job: LeasedJob, ctx: SliceContext): Promi
   const started = ctx.clock.now();
   for (;;) {
     const outcome = await runOneChunk(job, ctx);
-    if (outcome.kind !== 'continue' || ctx.clock.now() - started >= ctx.options.sliceMs) {
+    if (
+      outcome.kind !== 'continue' ||
+      ctx.clock.now() - started >= ctx.options.sliceMs ||
+      ctx.draining?.aborted
+    ) {
       return outcome;
     }
   }

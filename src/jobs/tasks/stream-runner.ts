@@ -202,9 +202,12 @@ async function sendPlanned(
   let failed: PreparedBatch | undefined;
   let next = 0;
   let acked = 0;
+  // A worker stops taking batches when the slice is aborted or the engine drains; the others
+  // finish (and checkpoint) what they already sent before the chunk is given back.
+  const stopping = () => ctx.signal.aborted || ctx.draining?.aborted === true;
   const worker = async () => {
     while (failure === undefined && next < planned.length) {
-      if (ctx.signal.aborted) throw new LeaseLost('aborted');
+      if (stopping()) return;
       const item = planned[next++] as (typeof planned)[number];
       try {
         await sink.deliver(item.prepared, ctx.signal);
@@ -223,6 +226,8 @@ async function sendPlanned(
   };
   await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
   const now = ctx.clock.now();
+  // Stopped before every batch was sent: the acknowledged ones are saved; the rest wait.
+  if (failure === undefined && next < planned.length) throw new LeaseLost('stopping');
   if (failure === undefined) {
     must(
       await completeChunk(ctx.db, key, ctx.owner, {

@@ -6,6 +6,8 @@ export class RecordingSink implements Sink {
   readonly kind = 'memory';
   readonly delivered = new Map<string, string[]>();
   deliveries = 0;
+  /** Events in acknowledged deliveries, resends included. */
+  sentEvents = 0;
   lastAccount: string | undefined;
   failNext = 0;
   failAlways: SinkError | undefined;
@@ -31,6 +33,7 @@ export class RecordingSink implements Sink {
       });
     }
     this.lastAccount = batch.content.accountId;
+    this.sentEvents += batch.count;
     this.delivered.set(batch.objectName, [...batch.content.events]);
     return { objectName: batch.objectName, bytes: batch.body.length, count: batch.count };
   }

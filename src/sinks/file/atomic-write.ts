@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+
 import { basename, dirname, join, relative } from 'node:path';
+import { type FileSystem, nodeFileSystem, type WritableFile } from './file-system.js';
 
 /**
  * Directory fsync is not supported everywhere (Windows, some network file systems answer
@@ -8,10 +9,10 @@ import { basename, dirname, join, relative } from 'node:path';
  */
 const DIR_FSYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EBADF']);
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
+async function fsyncDirectory(fs: FileSystem, dir: string): Promise<void> {
+  let handle: WritableFile | undefined;
   try {
-    handle = await open(dir, 'r');
+    handle = await fs.open(dir, 'r');
     await handle.sync();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -37,6 +38,8 @@ function createdChain(first: string | undefined, dir: string): string[] {
 export interface AtomicWriteOptions {
   /** Checked after the temporary file is written: an abort then leaves nothing behind. */
   signal?: AbortSignal;
+  /** The file-system layer (tests inject faults through it). */
+  fs?: FileSystem;
 }
 
 /**
@@ -50,12 +53,13 @@ export async function writeFileAtomic(
   body: Buffer,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  const fs = options.fs ?? nodeFileSystem;
   const dir = dirname(path);
-  const first = await mkdir(dir, { recursive: true });
+  const first = await fs.mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
-    const handle = await open(temp, 'wx');
+    const handle = await fs.open(temp, 'wx');
     try {
       await handle.writeFile(body);
       await handle.sync();
@@ -63,10 +67,10 @@ export async function writeFileAtomic(
       await handle.close();
     }
     options.signal?.throwIfAborted();
-    await rename(temp, path);
+    await fs.rename(temp, path);
     renamed = true;
-    for (const d of new Set([...createdChain(first, dir), dir])) await fsyncDirectory(d);
+    for (const d of new Set([...createdChain(first, dir), dir])) await fsyncDirectory(fs, d);
   } finally {
-    if (!renamed) await rm(temp, { force: true }).catch(() => undefined);
+    if (!renamed) await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }

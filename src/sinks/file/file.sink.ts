@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { prepareOssBatch } from '../layouts/oss-layout.js';
 import { prepareSlsBatch } from '../layouts/sls-layout.js';
@@ -11,10 +10,13 @@ import {
 } from '../sink.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { toFileSinkError } from './file-errors.js';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
 
 export interface FileSinkOptions {
   /** Delivery root (default `<data dir>/delivery`); shared between nodes when there are several. */
   root: string;
+  /** The file-system layer; tests inject disk-full and read-only faults through it. */
+  fs?: FileSystem;
 }
 
 /** `..`, `.`, empty segments and separators inside a name could move a file outside its area. */
@@ -62,6 +64,7 @@ function aborted(signal: AbortSignal): SinkError {
  */
 export function createFileSink(options: FileSinkOptions): Sink {
   const root = resolve(options.root);
+  const fs = options.fs ?? nodeFileSystem;
   return {
     kind: 'file',
 
@@ -75,7 +78,7 @@ export function createFileSink(options: FileSinkOptions): Sink {
       if (signal?.aborted) throw aborted(signal);
       const path = fileSinkPath(root, batch);
       try {
-        await writeFileAtomic(path, batch.body, { signal });
+        await writeFileAtomic(path, batch.body, { signal, fs });
       } catch (err) {
         if (signal?.aborted) throw aborted(signal);
         throw toFileSinkError(err, path);
@@ -87,8 +90,8 @@ export function createFileSink(options: FileSinkOptions): Sink {
     async healthCheck(): Promise<string> {
       const probe = join(root, `.opentrail-probe-${process.pid}-${Date.now()}`);
       try {
-        await writeFileAtomic(probe, Buffer.from('probe\n'));
-        await rm(probe, { force: true });
+        await writeFileAtomic(probe, Buffer.from('probe\n'), { fs });
+        await fs.rm(probe, { force: true });
       } catch (err) {
         throw toFileSinkError(err, probe);
       }
