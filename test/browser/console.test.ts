@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +27,19 @@ const CHROMIUM_ARGS = [
   '--metrics-recording-only',
   '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication',
 ];
+// [F3]: without Chromium (a machine with only Node and a C++ toolchain) the browser tests skip
+// with a notice instead of failing `npm test`; .ci/run installs Debian's chromium.
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) {
+  process.stderr.write(
+    `\nopentrail: browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)\n\n`,
+  );
+}
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results', 'console');
 const SEEDED = 30;
 const SESSION_TTL_SECONDS = 3600;
 
-describe('web console in headless Chromium', () => {
+describe.runIf(HAS_CHROMIUM)('web console in headless Chromium', () => {
   // The clock moves forward at the end to expire the session; everything else runs in real time.
   const skew = { ms: 0 };
   let app: TestApp;
