@@ -5,7 +5,8 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
 import type { DatabaseDialect } from './dialect.js';
-import { acquireProcessLock } from './process-lock.js';
+import { acquireProcessLock, ProcessLockError } from './process-lock.js';
+import { registerNativeSqlite } from './sqlite-native.js';
 
 export const sqliteDialect: DatabaseDialect = {
   name: 'sqlite',
@@ -71,6 +72,7 @@ export function openSqlite(file: string, cacheKib = BULK_CACHE_KIB): SqliteHandl
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
+  registerNativeSqlite(db, raw);
   return { db, raw };
 }
 
@@ -122,23 +124,42 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
  * it: one `serve` per file (decisions §2). The lock is held by the operating system for as long
  * as the process lives (process-lock.ts), so a restart after kill -9 finds it free.
  */
-export function openSqliteHandle(file: string, options: { server: boolean }): DatabaseHandle {
-  const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
+export function openSqliteHandle(
+  file: string,
+  options: { server: boolean; bulkWriter?: boolean },
+): DatabaseHandle {
+  const release = options.server
+    ? acquireProcessLock(`${file}.lock`)
+    : options.bulkWriter
+      ? tryProcessLock(`${file}.lock`)
+      : undefined;
   try {
     const { db } = openSqlite(file, options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB);
     return {
       db,
       dialect: sqliteDialect,
       location: file,
+      bulkLoad: options.bulkWriter === true && release !== undefined,
       // One serving process per file: a job is created where the engine runs, which wakes it.
       watchNewJobs: async () => async () => {},
       close: async () => {
         await db.destroy();
-        release();
+        release?.();
       },
     };
   } catch (e) {
-    release();
+    release?.();
+    throw e;
+  }
+}
+
+/** The server lock if nobody holds it (a bulk writer), else undefined. */
+function tryProcessLock(lockPath: string): (() => void) | undefined {
+  mkdirSync(path.dirname(lockPath), { recursive: true });
+  try {
+    return acquireProcessLock(lockPath);
+  } catch (e) {
+    if (e instanceof ProcessLockError) return undefined;
     throw e;
   }
 }
