@@ -3,6 +3,7 @@ import type { AppServices } from './api/actions/action.js';
 import { registerIngestRoute } from './api/ingest/ingest-route.js';
 import { registerRpcGateway } from './api/rpc/gateway.js';
 import { sendError } from './api/rpc/render.js';
+import { EventWriter } from './domain/events/event-writer.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
 import { newRequestId } from './lib/ids.js';
@@ -44,8 +45,10 @@ export async function buildApp(given: AppServices): Promise<FastifyInstance> {
     ),
   );
 
-  registerRpcGateway(app, services);
-  registerIngestRoute(app, services);
+  // One group commit for both routes' nonces and self-audit records.
+  const requestWrites = new EventWriter(services.db);
+  registerRpcGateway(app, services, requestWrites);
+  registerIngestRoute(app, services, requestWrites);
   if (bucketCheck) app.addHook('onClose', async () => bucketCheck.close());
   return app;
 }
