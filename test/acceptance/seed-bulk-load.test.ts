@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -78,6 +79,11 @@ describe('opentrail seed as one bulk load', () => {
     const bulkDir = freshDataDir();
     const batchDir = freshDataDir();
     expect(seed(bulkDir, ARGS)).toMatchObject({ inserted: 3000, duplicates: 0 });
+    // The load ran with a rollback journal; the file is left in WAL mode (header byte 18 = 2),
+    // with no journal behind.
+    const file = path.join(bulkDir, 'opentrail.db');
+    expect(readFileSync(file)[18]).toBe(2);
+    expect(existsSync(`${file}-journal`)).toBe(false);
     expect(seed(batchDir, [...ARGS, '--no-bulk'])).toMatchObject({ inserted: 3000 });
     const bulk = await snapshot(await open(bulkDir));
     const batched = await snapshot(await open(batchDir));

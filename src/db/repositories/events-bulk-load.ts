@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
@@ -50,6 +51,7 @@ export async function withBulkEventLoad<T>(
       return `${name} = ${raw.pragma(name, { simple: true }) as number}`;
     });
     for (const p of LOAD_PRAGMAS) raw.pragma(p);
+    const rollbackJournal = useRollbackJournal(raw);
     raw.exec('BEGIN IMMEDIATE');
     try {
       const indexes = raw
@@ -71,7 +73,28 @@ export async function withBulkEventLoad<T>(
       if (raw.inTransaction) raw.exec('ROLLBACK');
       throw e;
     } finally {
+      if (rollbackJournal) raw.pragma('journal_mode = WAL');
       for (const p of before) raw.pragma(p);
     }
   });
+}
+
+/**
+ * The load runs with a rollback journal instead of the WAL when this is the file's only
+ * connection. In WAL mode every page of the load (~3 KB per event with its indexes) is written
+ * twice, into the WAL and again by the checkpoint, and the WAL grows to the size of the load
+ * (tens of GB for 10 M events). A rollback journal keeps only the original content of pages
+ * that existed before the load: pages appended to the file are not journaled at all, since
+ * undoing them is truncating the file. A kill -9 leaves a hot journal, which the next
+ * connection (any opentrail command) rolls back before it reads; openSqlite then sets WAL
+ * again. Readers wait while the load writes to the file. If another connection has the file
+ * open, the mode cannot change and the load stays in WAL mode.
+ */
+function useRollbackJournal(raw: BetterSqlite3.Database): boolean {
+  if (raw.pragma('journal_mode', { simple: true }) !== 'wal') return false;
+  try {
+    return raw.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false; // busy: someone else has the file open
+  }
 }
