@@ -12,6 +12,13 @@ import { createInterface } from 'node:readline';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(REPO_ROOT, 'bin/opentrail.js');
 
+/**
+ * `OPENTRAIL_BENCH_CPU_PROF=<dir>` profiles every process measured (`--cpu-prof`, written on
+ * exit): Node refuses the flag in NODE_OPTIONS, so it goes on the command line here.
+ */
+const PROFILE_DIR = process.env.OPENTRAIL_BENCH_CPU_PROF;
+const NODE_FLAGS = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+
 export interface Child {
   url: string;
   pid: number;
@@ -35,7 +42,7 @@ function startChild(
   env: Record<string, string>,
   pickUrl: (line: string) => string | undefined,
 ): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -130,7 +137,7 @@ export interface CliRun {
 /** Runs the CLI to completion; resolves with stdout, rejects with stderr on a failure. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import { registerIngestRoute } from './api/ingest/ingest-route.js';
 import { registerRpcGateway } from './api/rpc/gateway.js';
 import { sendError } from './api/rpc/render.js';
 import { registerConsole } from './console/console-routes.js';
+import { EventWriter } from './domain/events/event-writer.js';
 import { ApiError } from './errors/api-error.js';
 import { toApiError } from './errors/to-api-error.js';
 import { newRequestId } from './lib/ids.js';
@@ -52,8 +53,10 @@ export async function buildApp(
     ),
   );
 
-  registerRpcGateway(app, services);
-  registerIngestRoute(app, services);
+  // One group commit for both routes' nonces and self-audit records.
+  const requestWrites = new EventWriter(services.db);
+  registerRpcGateway(app, services, requestWrites);
+  registerIngestRoute(app, services, requestWrites);
   registerConsole(app, services);
   registerHealthRoutes(app, services);
   if (services.dev) registerDevHooks(app, services, services.dev);

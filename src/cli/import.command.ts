@@ -5,8 +5,9 @@ import type { Kysely } from 'kysely';
 import { openDatabase } from '../db/open-database.js';
 import { findAccount, listAccounts } from '../db/repositories/accounts.repository.js';
 import type { Database } from '../db/schema.js';
-import { DEFAULT_BATCH_SIZE } from '../domain/events/ingest-batch-writer.js';
+import { DEFAULT_BATCH_SIZE, shouldBulkLoad } from '../domain/events/ingest-batch-writer.js';
 import {
+  estimatedEvents,
   type ImportProblem,
   type ImportSummary,
   importEventFiles,
@@ -20,6 +21,7 @@ interface ImportOptions extends CommonOptions {
   account?: string;
   region?: string;
   batchSize: string;
+  bulk: boolean;
   json?: boolean;
 }
 
@@ -166,6 +168,10 @@ export function registerImportCommand(program: Command): void {
     .option('--account <id>', 'account the events belong to (default: the only account)')
     .option('--region <region>', 'acsRegion for events without one (default: the home region)')
     .option('--batch-size <n>', 'events per transaction', String(DEFAULT_BATCH_SIZE))
+    .option(
+      '--no-bulk',
+      'never one bulk load (indexes built after); store batch by batch, each committed',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (paths: string[], opts: ImportOptions) => {
       const config = configFromOptions(opts);
@@ -176,7 +182,7 @@ export function registerImportCommand(program: Command): void {
       }
       // Before opening anything: a typo in a path stops the import before anything is stored.
       const files = await listInputFiles(paths);
-      const handle = await openDatabase(config);
+      const handle = await openDatabase(config, { bulkWriter: opts.bulk });
       try {
         const accountId = await resolveAccount(handle.db, opts.account);
         const total = files.reduce((n, f) => n + f.size, 0);
@@ -189,6 +195,7 @@ export function registerImportCommand(program: Command): void {
             files,
             clock: systemClock,
             batchSize,
+            bulk: await shouldBulkLoad(handle.db, handle.bulkLoad, estimatedEvents(files)),
             validation: {
               accountId,
               retentionMs: config.retention.days * DAY_MS,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../db/open-database.js';
-import { DEFAULT_BATCH_SIZE } from '../domain/events/ingest-batch-writer.js';
+import { DEFAULT_BATCH_SIZE, shouldBulkLoad } from '../domain/events/ingest-batch-writer.js';
 import {
   ensureAccounts,
   type SeedSummary,
@@ -22,6 +22,7 @@ interface SeedOptions extends CommonOptions {
   account?: string;
   now?: string;
   batchSize: string;
+  bulk: boolean;
   json?: boolean;
 }
 
@@ -75,6 +76,10 @@ export function registerSeedCommand(program: Command): void {
     .option('--account <id>', 'seed into this existing account instead of derived ones')
     .option('--now <time>', 'end of the history, ISO 8601 (default: the current hour)')
     .option('--batch-size <n>', 'events per transaction', String(DEFAULT_BATCH_SIZE))
+    .option(
+      '--no-bulk',
+      'never one bulk load (indexes built after); store batch by batch, each committed',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (opts: SeedOptions) => {
       const config = configFromOptions(opts);
@@ -97,7 +102,7 @@ export function registerSeedCommand(program: Command): void {
       }
       const seed = seedValue(opts.seed);
 
-      const handle = await openDatabase(config);
+      const handle = await openDatabase(config, { bulkWriter: opts.bulk });
       try {
         let accounts: string[];
         let created: string[] = [];
@@ -120,6 +125,7 @@ export function registerSeedCommand(program: Command): void {
             now,
             regions,
             batchSize,
+            bulk: await shouldBulkLoad(handle.db, handle.bulkLoad, count),
             onProgress: (p) => progress.update(p.generated, p.generated),
           });
         } finally {

@@ -12,6 +12,11 @@ export interface DatabaseHandle {
   /** Human-readable location for logs (a file path, or a URL without its password). */
   readonly location: string;
   /**
+   * This process may bulk-load events (events-bulk-load.ts): a SQLite store whose server lock
+   * it took because no `serve` runs on it (OpenOptions.bulkWriter). Always false on PostgreSQL.
+   */
+  readonly bulkLoad: boolean;
+  /**
    * Calls `wake` whenever any node creates a delivery job (capabilities.listenNotify), and once
    * more after a lost connection came back; resolves to the function that stops it. Without
    * LISTEN/NOTIFY (SQLite: one serving process) it never calls: the engine polls.
@@ -33,6 +38,12 @@ export interface OpenOptions {
    * (decisions §2); PostgreSQL allows many servers, so nothing is taken there.
    */
   server?: boolean;
+  /**
+   * A bulk writer (`seed`, `import`): on SQLite take the server lock if it is free, so this
+   * process may hold the write lock for a whole load and no `serve` starts meanwhile; if a
+   * server holds it, open as usual (bulkLoad false) and write batch by batch beside it.
+   */
+  bulkWriter?: boolean;
 }
 
 /** Opens the configured database (PostgreSQL when databaseUrl is set) and migrates it. */
@@ -45,6 +56,7 @@ export async function openDatabase(
     : openSqliteHandle(config.databasePath, {
         server: options.server === true,
         synchronous: config.sqliteSynchronous ?? 'normal',
+        bulkWriter: options.bulkWriter === true,
       });
   if (options.migrate !== false) {
     try {

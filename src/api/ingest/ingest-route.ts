@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EventWriter } from '../../domain/events/event-writer.js';
+import type { EventWriter } from '../../domain/events/event-writer.js';
 import { type IngestOutcome, ingestEvents } from '../../domain/events/ingest-events.js';
 import { selfAuditEvent } from '../../domain/events/self-audit.js';
 import { ApiError } from '../../errors/api-error.js';
@@ -24,9 +24,12 @@ export const INGEST_ACTION = 'PutEvents';
  * the answer is a 500 even though the events are stored; the client's retry then finds them as
  * duplicates, so nothing is stored twice.
  */
-export function registerIngestRoute(app: FastifyInstance, services: AppServices): void {
+export function registerIngestRoute(
+  app: FastifyInstance,
+  services: AppServices,
+  auditWriter: EventWriter,
+): void {
   const { config, clock, logger, db } = services;
-  const auditWriter = new EventWriter(db);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const requestId = newRequestId();
@@ -86,6 +89,7 @@ export function registerIngestRoute(app: FastifyInstance, services: AppServices)
         now: (services.wallClock ?? clock).now(),
         maxSkewMs: config.auth.maxSkewSeconds * 1000,
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
+        nonces: auditWriter,
       });
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');
       if (auth.signature.action !== INGEST_ACTION) {

@@ -17,6 +17,13 @@ export interface AuthSettings {
   readonly now: number;
   readonly maxSkewMs: number;
   readonly nonceWindowMs: number;
+  /**
+   * Where nonces are recorded: the app's group commit (EventWriter) so concurrent requests
+   * share one transaction; rememberNonce on `db` when not given.
+   */
+  readonly nonces?: {
+    rememberNonce(keyId: string, nonce: string, now: number, windowStart: number): Promise<boolean>;
+  };
 }
 
 export interface Authenticated {
@@ -53,7 +60,10 @@ export async function authenticateParsed(
   const tokenProblem = checkSecurityToken(key, parsed.securityToken, s.now);
   if (tokenProblem) throw new ApiError(tokenProblem);
 
-  const fresh = await rememberNonce(s.db, key.id, parsed.nonce, s.now, s.now - s.nonceWindowMs);
+  const windowStart = s.now - s.nonceWindowMs;
+  const fresh = s.nonces
+    ? await s.nonces.rememberNonce(key.id, parsed.nonce, s.now, windowStart)
+    : await rememberNonce(s.db, key.id, parsed.nonce, s.now, windowStart);
   if (!fresh) throw new ApiError('SignatureNonceUsed');
 
   return {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EventWriter } from '../../domain/events/event-writer.js';
+import type { EventWriter } from '../../domain/events/event-writer.js';
 import { eventRWOf, selfAuditEvent } from '../../domain/events/self-audit.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import { newRequestId } from '../../lib/ids.js';
@@ -19,9 +19,12 @@ import { firstHeader, requestRegion } from './request-context.js';
  * answer is a 500 InternalError, so nothing unaudited succeeds. Requests rejected before
  * authentication are logged and counted, never stored.
  */
-export function registerRpcGateway(app: FastifyInstance, services: AppServices): void {
+export function registerRpcGateway(
+  app: FastifyInstance,
+  services: AppServices,
+  auditWriter: EventWriter,
+): void {
   const { config, clock, logger } = services;
-  const auditWriter = new EventWriter(services.db);
   let rejectedBeforeAuth = 0;
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -79,6 +82,7 @@ export function registerRpcGateway(app: FastifyInstance, services: AppServices):
         now: (services.wallClock ?? clock).now(),
         maxSkewMs: config.auth.maxSkewSeconds * 1000,
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
+        nonces: auditWriter,
       });
       action = auth.signature.action ?? '';
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');

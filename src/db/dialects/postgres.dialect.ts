@@ -78,6 +78,8 @@ export function openPostgresHandle(url: string): DatabaseHandle {
     poolStats: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     dialect: postgresDialect,
     location: describeDatabaseUrl(url),
+    // Many writers share PostgreSQL; a load goes batch by batch (COPY is not used yet).
+    bulkLoad: false,
     watchNewJobs: async (wake, onError) => {
       const listener = await listen(clientConfig(url), JOBS_CHANNEL, wake, onError);
       return () => listener.close();

@@ -5,7 +5,8 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
 import type { DatabaseDialect } from './dialect.js';
-import { acquireProcessLock } from './process-lock.js';
+import { acquireProcessLock, ProcessLockError } from './process-lock.js';
+import { registerNativeSqlite } from './sqlite-native.js';
 
 export const sqliteDialect: DatabaseDialect = {
   name: 'sqlite',
@@ -75,6 +76,7 @@ export function openSqlite(
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
+  registerNativeSqlite(db, raw);
   return { db, raw };
 }
 
@@ -128,9 +130,13 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
  */
 export function openSqliteHandle(
   file: string,
-  options: { server: boolean; synchronous?: 'normal' | 'full' },
+  options: { server: boolean; synchronous?: 'normal' | 'full'; bulkWriter?: boolean },
 ): DatabaseHandle {
-  const release = options.server ? acquireProcessLock(`${file}.lock`) : () => {};
+  const release = options.server
+    ? acquireProcessLock(`${file}.lock`)
+    : options.bulkWriter
+      ? tryProcessLock(`${file}.lock`)
+      : undefined;
   try {
     const { db } = openSqlite(
       file,
@@ -143,15 +149,27 @@ export function openSqliteHandle(
       location: file,
       // better-sqlite3 is synchronous: one connection, never waited for.
       poolStats: () => ({ size: 1, idle: 1, waiting: 0 }),
+      bulkLoad: options.bulkWriter === true && release !== undefined,
       // One serving process per file: a job is created where the engine runs, which wakes it.
       watchNewJobs: async () => async () => {},
       close: async () => {
         await db.destroy();
-        release();
+        release?.();
       },
     };
   } catch (e) {
-    release();
+    release?.();
+    throw e;
+  }
+}
+
+/** The server lock if nobody holds it (a bulk writer), else undefined. */
+function tryProcessLock(lockPath: string): (() => void) | undefined {
+  mkdirSync(path.dirname(lockPath), { recursive: true });
+  try {
+    return acquireProcessLock(lockPath);
+  } catch (e) {
+    if (e instanceof ProcessLockError) return undefined;
     throw e;
   }
 }

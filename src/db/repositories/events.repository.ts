@@ -1,9 +1,11 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { byCodeUnit } from '../../lib/compare.js';
 import { REUSE_PLAN } from '../dialects/dialect.js';
+import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
-import { type EventObject, type IndexedEvent, indexEvent } from './event-columns.js';
+import { type EventObject, indexEvent } from './event-columns.js';
+import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
 
 export interface InsertResult {
   inserted: number;
@@ -60,6 +62,14 @@ export async function insertAccountEvents(
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
   // Index first: an invalid event fails the call before anything is written.
   const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
+  const native = nativeSqliteOf(db);
+  if (native) {
+    // SQLite: the same rows through prepared statements, inside Kysely's transaction so nothing
+    // else of this process runs on the connection meanwhile.
+    const rows = uniqueInOrder(indexed, order);
+    const inserted = await db.transaction().execute(async () => insertEventsNative(native, rows));
+    return { inserted, duplicates: items.length - inserted };
+  }
   // A deadlock the order did not prevent (PostgreSQL): the loser runs again.
   return retryTransaction(() =>
     db.transaction().execute((trx) => insertIndexed(trx, indexed, order)),
@@ -80,13 +90,10 @@ export async function insertAccountEventsIn(
   return insertIndexed(trx, indexed, 'given');
 }
 
-type Pending = IndexedEvent & { accountId: string };
+type Pending = PendingEvent;
 
-async function insertIndexed(
-  trx: Kysely<Database>,
-  items: Pending[],
-  order: InsertOrder,
-): Promise<InsertResult> {
+/** The events once each (the first of repeats within the call), in the write's order. */
+export function uniqueInOrder(items: readonly Pending[], order: InsertOrder): Pending[] {
   const seen = new Set<string>();
   const unique: Pending[] = [];
   for (const item of items) {
@@ -104,6 +111,15 @@ async function insertIndexed(
         byCodeUnit(a.eventId, b.eventId),
     );
   }
+  return unique;
+}
+
+async function insertIndexed(
+  trx: Kysely<Database>,
+  items: Pending[],
+  order: InsertOrder,
+): Promise<InsertResult> {
+  const unique = uniqueInOrder(items, order);
   let inserted = 0;
   for (let i = 0; i < unique.length; i += EVENT_CHUNK) {
     const chunk = unique.slice(i, i + EVENT_CHUNK);
@@ -156,6 +172,15 @@ async function insertResources(
       .values(rows.slice(i, i + RESOURCE_CHUNK))
       .execute();
   }
+}
+
+/** How many events the store holds (every account). */
+export async function countStoredEvents(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**

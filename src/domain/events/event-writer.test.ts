@@ -45,4 +45,29 @@ describe('EventWriter', () => {
       await handle.close();
     }
   });
+
+  it('records the nonces of concurrent requests in one commit: a replay among them is refused once', async () => {
+    const handle = await openTestDatabase();
+    try {
+      const writer = new EventWriter(handle.db);
+      const now = BASE_TIME;
+      const window = now - 15 * 60_000;
+      const audit = sampleEvent(BASE_TIME);
+      const [a, replay, other, otherKey] = await Promise.all([
+        writer.rememberNonce('LTAIkey1', 'n-1', now, window),
+        writer.rememberNonce('LTAIkey1', 'n-1', now, window),
+        writer.rememberNonce('LTAIkey1', 'n-2', now, window),
+        writer.rememberNonce('LTAIkey2', 'n-1', now, window),
+        writer.write('1000000000000001', audit),
+      ]);
+      expect([a, replay, other, otherKey]).toEqual([true, false, true, true]);
+      // Later, still inside the window: refused; once the window has passed: fresh again.
+      expect(await writer.rememberNonce('LTAIkey1', 'n-2', now + 1000, window)).toBe(false);
+      expect(await writer.rememberNonce('LTAIkey1', 'n-2', now + 1000, now + 1)).toBe(true);
+      const rows = await handle.db.selectFrom('events').select('event_id').execute();
+      expect(rows).toEqual([{ event_id: audit.eventId }]);
+    } finally {
+      await handle.close();
+    }
+  });
 });

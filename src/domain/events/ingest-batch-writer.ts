@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { EventObject } from '../../db/repositories/event-columns.js';
-import { type AccountEvent, insertAccountEvents } from '../../db/repositories/events.repository.js';
+import {
+  type AccountEvent,
+  countStoredEvents,
+  insertAccountEvents,
+} from '../../db/repositories/events.repository.js';
+import type { StoreEvents } from '../../db/repositories/events-bulk-load.js';
 import type { Database } from '../../db/schema.js';
 
 /**
@@ -11,9 +16,23 @@ import type { Database } from '../../db/schema.js';
 export const DEFAULT_BATCH_SIZE = 2_000;
 
 /**
+ * Whether a load of about `incoming` events should be one bulk load (events-bulk-load.ts): the
+ * store allows it (no server runs on the SQLite file) and holds no more events than the load
+ * brings, since building the indexes after the load reads the whole store once.
+ */
+export async function shouldBulkLoad(
+  db: Kysely<Database>,
+  allowed: boolean,
+  incoming: number,
+): Promise<boolean> {
+  return allowed && incoming > 0 && (await countStoredEvents(db)) <= incoming;
+}
+
+/**
  * Collects validated events and stores them `batchSize` at a time, one transaction each, through
- * the event store (dedupe per account and eventId). `add` is synchronous so a tight producer
- * loop (the seed generator) pays no promise per event; it says when a flush is due.
+ * the event store (dedupe per account and eventId), or through `store` when given (a bulk load,
+ * events-bulk-load.ts). `add` is synchronous so a tight producer loop (the seed generator) pays
+ * no promise per event; it says when a flush is due.
  */
 export class IngestBatchWriter {
   inserted = 0;
@@ -23,6 +42,7 @@ export class IngestBatchWriter {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
+    private readonly store?: StoreEvents,
   ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError('batch size must be a whole number ≥ 1');
@@ -46,7 +66,9 @@ export class IngestBatchWriter {
     const batch = this.pending;
     this.pending = [];
     // Imported ids may overlap with a concurrent import or ingest: time order, no deadlock.
-    const result = await insertAccountEvents(this.db, batch, 'time');
+    const result = this.store
+      ? await this.store(batch)
+      : await insertAccountEvents(this.db, batch, 'time');
     this.inserted += result.inserted;
     this.duplicates += result.duplicates;
   }

@@ -1,0 +1,100 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { nativeSqliteOf } from '../dialects/sqlite-native.js';
+import type { Database } from '../schema.js';
+import { indexEvent } from './event-columns.js';
+import { type AccountEvent, type InsertResult, uniqueInOrder } from './events.repository.js';
+import { insertEventsNative } from './events-native-insert.js';
+
+/** Stores one batch of a load; resolves with what it stored. */
+export type StoreEvents = (items: readonly AccountEvent[]) => Promise<InsertResult>;
+
+/**
+ * The unique (account, eventId) index stays during a load: it is what makes a repeated or
+ * overlapping load add nothing (decisions §3), and the rows' own B-tree and the resources'
+ * primary key grow in sequence order anyway.
+ */
+const KEPT_INDEX = 'events_account_event_id';
+
+/**
+ * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a
+ * 256 MiB page cache keeps the growing unique index and the new pages from spilling to the WAL
+ * in the middle of the load (insert phase 34k → 47k events/s); CREATE INDEX sorts in memory and
+ * may use a helper thread.
+ */
+const LOAD_PRAGMAS = ['cache_size = -262144', 'temp_store = MEMORY', 'threads = 2'];
+
+/**
+ * A bulk load into the event store ([G], docs/benchmarks.md): `seed` and `import` when no
+ * server is running on the SQLite file. Maintaining the ~17 lookup indexes row by row costs
+ * SQLite ~20 random B-tree descents per event; building each index once from the loaded table
+ * sorts instead, several times faster. So, in ONE transaction: drop the lookup indexes, store
+ * every batch `fn` hands over (prepared statements, unique index still enforced), create the
+ * indexes again from their stored definitions, commit.
+ *
+ * Crash rule: nothing is visible, and nothing is kept, before the commit. A load killed at any
+ * point (kill -9 included) leaves the store exactly as it was, indexes and all, and running it
+ * again repeats it; a load that fails rolls back the same way. The price: the write lock is
+ * held for the whole load, so it is only for writers that hold the server lock file (no
+ * `serve` can write meanwhile), and an interrupted load keeps none of its batches.
+ */
+export async function withBulkEventLoad<T>(
+  db: Kysely<Database>,
+  fn: (store: StoreEvents) => Promise<T>,
+): Promise<T> {
+  const raw = nativeSqliteOf(db);
+  if (!raw) throw new Error('a bulk event load needs the SQLite store');
+  // Holding Kysely's one connection keeps every other query of this process off it.
+  return db.connection().execute(async () => {
+    const before = LOAD_PRAGMAS.map((p) => {
+      const name = p.split(' ')[0] as string;
+      return `${name} = ${raw.pragma(name, { simple: true }) as number}`;
+    });
+    for (const p of LOAD_PRAGMAS) raw.pragma(p);
+    const rollbackJournal = useRollbackJournal(raw);
+    raw.exec('BEGIN IMMEDIATE');
+    try {
+      const indexes = raw
+        .prepare(
+          `select name, sql from sqlite_master where type = 'index' and tbl_name in ('events', 'event_resources') and sql is not null and name <> ?`,
+        )
+        .all(KEPT_INDEX) as Array<{ name: string; sql: string }>;
+      for (const { name } of indexes) raw.exec(`drop index "${name.replaceAll('"', '""')}"`);
+      const out = await fn(async (items) => {
+        if (items.length === 0) return { inserted: 0, duplicates: 0 };
+        const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
+        const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
+        return { inserted, duplicates: items.length - inserted };
+      });
+      for (const { sql } of indexes) raw.exec(sql);
+      raw.exec('COMMIT');
+      return out;
+    } catch (e) {
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      throw e;
+    } finally {
+      if (rollbackJournal) raw.pragma('journal_mode = WAL');
+      for (const p of before) raw.pragma(p);
+    }
+  });
+}
+
+/**
+ * The load runs with a rollback journal instead of the WAL when this is the file's only
+ * connection. In WAL mode every page of the load (~3 KB per event with its indexes) is written
+ * twice, into the WAL and again by the checkpoint, and the WAL grows to the size of the load
+ * (tens of GB for 10 M events). A rollback journal keeps only the original content of pages
+ * that existed before the load: pages appended to the file are not journaled at all, since
+ * undoing them is truncating the file. A kill -9 leaves a hot journal, which the next
+ * connection (any opentrail command) rolls back before it reads; openSqlite then sets WAL
+ * again. Readers wait while the load writes to the file. If another connection has the file
+ * open, the mode cannot change and the load stays in WAL mode.
+ */
+function useRollbackJournal(raw: BetterSqlite3.Database): boolean {
+  if (raw.pragma('journal_mode', { simple: true }) !== 'wal') return false;
+  try {
+    return raw.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false; // busy: someone else has the file open
+  }
+}

@@ -1,0 +1,85 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { IndexedEvent } from './event-columns.js';
+
+/** An indexed event and the account it is stored for. */
+export type PendingEvent = IndexedEvent & { accountId: string };
+
+const EVENT_COLUMNS = [
+  'event_id',
+  'event_time',
+  'event_day',
+  'acs_region',
+  'event_rw',
+  'service_name',
+  'event_name',
+  'event_type',
+  'user_name',
+  'principal_id',
+  'role_name',
+  'access_key_id',
+  'source_ip',
+  'sensitive_action',
+  'event_json',
+] as const satisfies ReadonlyArray<keyof IndexedEvent['columns']>;
+
+interface Statements {
+  event: BetterSqlite3.Statement;
+  resource: BetterSqlite3.Statement;
+}
+
+const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
+
+function statementsOf(raw: BetterSqlite3.Database): Statements {
+  let s = prepared.get(raw);
+  if (!s) {
+    const cols = ['account_id', ...EVENT_COLUMNS];
+    s = {
+      // (account, eventId) is unique (events_account_event_id): a repeat changes nothing.
+      event: raw.prepare(
+        `insert into events (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')}) on conflict do nothing`,
+      ),
+      resource: raw.prepare(
+        `insert into event_resources (seq, account_id, event_time, event_day, resource_type, resource_name, service_name, event_name, user_name, role_name) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+    prepared.set(raw, s);
+  }
+  return s;
+}
+
+/**
+ * Stores events on SQLite's native connection, one prepared single-row INSERT each (the caller
+ * holds the transaction). The row's rowid is its sequence; a duplicate (account, eventId)
+ * changes nothing and its resources are not indexed again. Returns how many were stored.
+ */
+export function insertEventsNative(
+  raw: BetterSqlite3.Database,
+  events: readonly PendingEvent[],
+): number {
+  const { event: insertEvent, resource: insertResource } = statementsOf(raw);
+  let inserted = 0;
+  const values: unknown[] = new Array(EVENT_COLUMNS.length + 1);
+  for (const e of events) {
+    const c = e.columns;
+    values[0] = e.accountId;
+    for (let i = 0; i < EVENT_COLUMNS.length; i++) values[i + 1] = c[EVENT_COLUMNS[i]!] ?? null;
+    const r = insertEvent.run(values);
+    if (r.changes === 0) continue;
+    inserted += 1;
+    for (const p of e.resources) {
+      insertResource.run(
+        r.lastInsertRowid,
+        e.accountId,
+        c.event_time,
+        c.event_day,
+        p.type,
+        p.name,
+        c.service_name ?? null,
+        c.event_name ?? null,
+        c.user_name ?? null,
+        c.role_name ?? null,
+      );
+    }
+  }
+  return inserted;
+}
