@@ -78,9 +78,9 @@ export class DeliveryEngine {
   private loops: Promise<void>[] = [];
   private wakeWaiters: Array<() => void> = [];
   /** Aborted at once by stop(): in-flight sends are cut (their batches are sent again later). */
-  private readonly stopController = new AbortController();
+  private stopController = new AbortController();
   /** Aborted first by a graceful stop: no new batch or chunk starts; sends in flight finish. */
-  private readonly drainController = new AbortController();
+  private drainController = new AbortController();
   private watching: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
 
   constructor(private readonly deps: EngineDeps) {
@@ -224,6 +224,9 @@ export class DeliveryEngine {
     this.stopController.abort();
     await loops;
     this.loops = [];
+    // Stopped for good only for this run: start() (or drain()) after a stop works afresh.
+    this.stopController = new AbortController();
+    this.drainController = new AbortController();
     const unwatch = await this.watching;
     this.watching = Promise.resolve(undefined);
     await unwatch?.();
