@@ -31,6 +31,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web console's page, scripts and styles (served as they are; dist/ finds them at ../web).
+COPY web ./web
 USER opentrail
 # SQLite database, credentials file and the file sink's output (unset OPENTRAIL_DATABASE_URL).
 VOLUME ["/var/lib/opentrail"]

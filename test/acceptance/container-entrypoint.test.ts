@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +29,7 @@ function readDockerfile() {
     cmd: json('CMD'),
     healthcheck: json('HEALTHCHECK').slice(json('HEALTHCHECK').indexOf('CMD') + 1),
     build: lines.find((l) => l.startsWith('RUN npm run build')),
+    copies: runtime.filter((l) => l.startsWith('COPY ')),
   };
 }
 
@@ -50,7 +51,7 @@ const KEY = {
 /**
  * [F3] The container without a Docker daemon: `dist/` compiled as the Dockerfile's build stage
  * compiles it, then started with the runtime stage's ENTRYPOINT + CMD and environment, from a
- * directory that holds only package.json and dist/ (no sources: bin/opentrail.js's tsx path is
+ * directory that holds only package.json, dist/ and web/ (no sources: bin/opentrail.js's tsx path is
  * not taken). The HEALTHCHECK command itself probes it. The build is the same for both
  * databases, and slow (a full tsc run), so it runs in the SQLite project only.
  */
@@ -72,6 +73,9 @@ describe.runIf(TEST_DB === 'sqlite')('the container image, started as its entry 
       stdio: 'pipe',
     });
     copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(imageDir, 'package.json'));
+    // The console's static files come straight from the build context.
+    expect(docker.copies).toContain('COPY web ./web');
+    cpSync(path.join(REPO_ROOT, 'web'), path.join(imageDir, 'web'), { recursive: true });
     port = await freePort();
     env = {
       PATH: process.env.PATH ?? '',
