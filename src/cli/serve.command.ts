@@ -2,26 +2,22 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { AppServices } from '../api/actions/action.js';
 import { startMetricsServer } from '../api/health/metrics-server.js';
 import { buildApp } from '../app.js';
+import { createAppServices } from '../app-services.js';
 import type { Config } from '../config/config.js';
 import { loadTlsMaterial } from '../config/tls-files.js';
 import { openDatabase } from '../db/open-database.js';
-import { metricSourcesOf } from '../db/repositories/metrics.repository.js';
 import { purgeNonces } from '../db/repositories/nonces.repository.js';
 import type { NewAccessKey } from '../domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../domain/accounts/bootstrap.js';
 import { DevControls } from '../domain/emulator/dev-controls.js';
 import { DayPartitionMaintenance, dayPartitionsOf } from '../domain/events/day-partitions.js';
 import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
-import { readinessProbe } from '../domain/operations/readiness.js';
 import { resumeLiveDelivery } from '../domain/trails/live-delivery.js';
-import { createDeliveryEngine } from '../jobs/create-delivery-engine.js';
 import { deliveryJobsHold } from '../jobs/delivery-hold.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 import { printDevBanner } from './dev-banner.js';
 
@@ -153,21 +149,15 @@ export async function serve(
   // Trails that were logging before this version delivered live get their live stream now.
   const resumed = await resumeLiveDelivery(handle.db, config.regions, clock.now());
   if (resumed > 0) logger.info({ trails: resumed }, 'live delivery resumed for logging trails');
-  const metrics = new Metrics({ processMetrics: true });
-  metrics.observe(metricSourcesOf(handle));
-  const engine = createDeliveryEngine({ config, handle, clock, logger, metrics, steering: dev });
-  dev?.attachEngine(engine);
-  const services: AppServices = {
+  const { services, engine, metrics } = createAppServices({
     config,
-    db: handle.db,
+    handle,
     clock,
     wallClock: systemClock,
     logger,
-    deliveryEngine: engine,
-    metrics,
     dev,
-    readiness: readinessProbe({ handle, engine, engineEnabled: config.delivery.workers > 0 }),
-  };
+    processMetrics: true,
+  });
   const app = await buildApp(services, { https: tls });
   const address = await app.listen({ host: config.host, port: config.port });
   const metricsServer =

@@ -1,18 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../src/api/actions/action.js';
 import { buildApp } from '../../src/app.js';
+import { createAppServices } from '../../src/app-services.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
-import { metricSourcesOf } from '../../src/db/repositories/metrics.repository.js';
 import { createAccessKey, type NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { bootstrapAccounts } from '../../src/domain/accounts/bootstrap.js';
 import { DEV_KEY, DevControls } from '../../src/domain/emulator/dev-controls.js';
-import { readinessProbe } from '../../src/domain/operations/readiness.js';
-import { createDeliveryEngine } from '../../src/jobs/create-delivery-engine.js';
 import type { DeliveryEngine } from '../../src/jobs/engine/delivery-engine.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
 import { freshDataDir } from './server-process.js';
 import { databaseEnvFor, dropPostgresDatabase } from './test-database.js';
 
@@ -64,21 +61,7 @@ export async function startTestApp(
   const boot = await bootstrapAccounts(handle, clock, {});
   const devKey = await dev?.bootstrap();
   const logger = options.logger ?? createLogger('silent');
-  const metrics = new Metrics();
-  metrics.observe(metricSourcesOf(handle));
-  const engine = createDeliveryEngine({ config, handle, clock, logger, metrics, steering: dev });
-  dev?.attachEngine(engine);
-  const services: AppServices = {
-    config,
-    db: handle.db,
-    clock,
-    wallClock,
-    logger,
-    deliveryEngine: engine,
-    metrics,
-    dev,
-    readiness: readinessProbe({ handle, engine, engineEnabled: config.delivery.workers > 0 }),
-  };
+  const { services, engine } = createAppServices({ config, handle, clock, wallClock, logger, dev });
   const app = await buildApp(services);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (!boot.generated) throw new Error('expected a generated key on a fresh database');
