@@ -2,12 +2,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
-import { getLogs } from '../../src/sinks/sls/sls-api.js';
-import { SlsClient } from '../../src/sinks/sls/sls-client.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { startDevSlsProcess } from '../helpers/dev-sls-process.js';
 import { call } from '../helpers/sdk-clients.js';
 import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
+import { storedEventIds } from '../helpers/sls-logstore.js';
 import { openDatabaseOf, TEST_DB } from '../helpers/test-database.js';
 
 /**
@@ -54,21 +53,10 @@ async function serveInto(url: string, dataDir = freshDataDir('opentrail-stop-'))
 }
 
 async function storedIds(url: string): Promise<string[]> {
-  const client = new SlsClient({ endpoint: url, ...SLS_KEYS });
-  const ids: string[] = [];
-  try {
-    for (let offset = 0; ; offset += 100) {
-      const page = await getLogs(client, 'audit', 'actiontrail_stop-trail', {
-        from: 0,
-        to: 2 ** 31,
-        offset,
-      }).catch(() => []); // the logstore does not exist before the first batch
-      for (const l of page) ids.push(String(JSON.parse(String(l.event)).eventId));
-      if (page.length < 100) break;
-    }
-  } finally {
-    client.close();
-  }
+  // The logstore does not exist before the first batch.
+  const ids = await storedEventIds(url, SLS_KEYS, 'audit', 'actiontrail_stop-trail', {
+    missing: 'empty',
+  });
   return ids.filter((id) => id.startsWith('stop-'));
 }
 

@@ -2,8 +2,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
-import { getLogs } from '../../src/sinks/sls/sls-api.js';
-import { SlsClient } from '../../src/sinks/sls/sls-client.js';
 import { type DevSlsProcess, startDevSlsProcess } from '../helpers/dev-sls-process.js';
 import { call } from '../helpers/sdk-clients.js';
 import {
@@ -14,6 +12,7 @@ import {
   startServer,
   waitForExit,
 } from '../helpers/server-process.js';
+import { storedEventIds } from '../helpers/sls-logstore.js';
 import { openDatabaseOf } from '../helpers/test-database.js';
 
 const SLS_KEYS = { accessKeyId: 'dev-ak', accessKeySecret: 'dev-secret' };
@@ -47,23 +46,8 @@ async function ingest(dataDir: string, accountId: string, list: ReturnType<typeo
 }
 
 /** Every eventId stored in logstore `actiontrail_<trail>` of project `audit` (repeats kept). */
-async function storedIds(slsUrl: string, trail: string): Promise<string[]> {
-  const client = new SlsClient({ endpoint: slsUrl, ...SLS_KEYS });
-  const logs = [];
-  try {
-    for (let offset = 0; ; offset += 100) {
-      const page = await getLogs(client, 'audit', `actiontrail_${trail}`, {
-        from: 0,
-        to: 2 ** 31,
-        offset,
-      }).catch(() => []);
-      logs.push(...page);
-      if (page.length < 100) break;
-    }
-  } finally {
-    client.close();
-  }
-  return logs.map((l) => (JSON.parse(String(l.event)) as { eventId: string }).eventId);
+function storedIds(slsUrl: string, trail: string): Promise<string[]> {
+  return storedEventIds(slsUrl, SLS_KEYS, 'audit', `actiontrail_${trail}`, { missing: 'empty' });
 }
 
 /** Polls until every id with `prefix` in `expected` is stored (or 60 s pass); the stored ids. */

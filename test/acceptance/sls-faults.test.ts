@@ -2,8 +2,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
-import { getLogs } from '../../src/sinks/sls/sls-api.js';
-import { SlsClient } from '../../src/sinks/sls/sls-client.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { startDevSlsProcess } from '../helpers/dev-sls-process.js';
 import { call } from '../helpers/sdk-clients.js';
@@ -13,6 +11,7 @@ import {
   startServer,
   waitForExit,
 } from '../helpers/server-process.js';
+import { storedEventIds } from '../helpers/sls-logstore.js';
 import { openDatabaseOf, TEST_DB } from '../helpers/test-database.js';
 
 /**
@@ -98,21 +97,7 @@ async function startJob(server: ServerProcess, events: ReturnType<typeof history
 
 /** Every history event id stored in the logstore, duplicates kept. */
 async function storedIds(url: string): Promise<string[]> {
-  const client = new SlsClient({ endpoint: url, ...SLS_KEYS });
-  const ids: string[] = [];
-  try {
-    for (let offset = 0; ; offset += 100) {
-      const page = await getLogs(client, 'audit', 'actiontrail_fault-trail', {
-        from: 0,
-        to: 2 ** 31,
-        offset,
-      });
-      for (const l of page) ids.push(String(JSON.parse(String(l.event)).eventId));
-      if (page.length < 100) break;
-    }
-  } finally {
-    client.close();
-  }
+  const ids = await storedEventIds(url, SLS_KEYS, 'audit', 'actiontrail_fault-trail');
   return ids.filter((id) => id.startsWith('fault-'));
 }
 
