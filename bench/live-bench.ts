@@ -91,7 +91,7 @@ export async function liveBench(o: {
     const drained = o.events / ((performance.now() - started) / 1000);
 
     // Latency: events stored by `seed` beside the live server.
-    const stored = new Map<number, number>(); // newest sequence seen → when
+    let newestSeen = backlogEnd; // the store's newest sequence at the previous sample
     const latencies: number[] = [];
     let pending: Array<[number, number]> = [];
     const seedStarted = performance.now();
@@ -106,8 +106,8 @@ export async function liveBench(o: {
     for (;;) {
       const now = performance.now();
       const newest = p.maxSeq();
-      if (newest > backlogEnd && !stored.has(newest)) {
-        stored.set(newest, now);
+      if (newest > newestSeen) {
+        newestSeen = newest;
         pending.push([newest, now]);
       }
       const acked = p.checkpoint();
