@@ -111,6 +111,10 @@ export function openPostgres(url: string, poolSize = 10): PostgresHandle {
   // query opens a new one and reports any lasting failure. Without a listener the error event
   // would end the process.
   pool.on('error', () => undefined);
+  // pg-pool listens for a client's errors only while it is idle: one that breaks while checked
+  // out between two queries (a transaction, PostgreSQL terminating backends) would throw an
+  // uncaught error. Its next query fails instead, and pg-pool destroys it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }
