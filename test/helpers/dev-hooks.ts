@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { SDK_TIMEOUT_MS } from './sdk-clients.js';
 
 /**
  * A test author's helper for the emulator hooks (docs/emulator.md shows the same signing):
@@ -90,7 +91,13 @@ export async function callHookViaSdk(
     OpenApiRequest: new (c: Record<string, unknown>) => unknown;
   };
   const client = new OpenApi.default(
-    new OpenApi.Config({ ...key, endpoint: host, protocol: 'http' }),
+    new OpenApi.Config({
+      ...key,
+      endpoint: host,
+      protocol: 'http',
+      connectTimeout: SDK_TIMEOUT_MS,
+      readTimeout: SDK_TIMEOUT_MS,
+    }),
   );
   const params = new OpenApi.Params({
     action: hook,

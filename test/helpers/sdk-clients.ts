@@ -59,6 +59,11 @@ export const VARIANTS: Variant[] = [
   'openapi v1 RPC',
 ];
 
+// The SDKs give up after 5 s (openapi-client: "ConnectTimeout" is an idle socket, i.e. a slow
+// answer). A CI machine running two test files beside PostgreSQL can stall a process that long;
+// the tests assert behaviour, not speed, so they wait as long as a patient user would.
+export const SDK_TIMEOUT_MS = 30_000;
+
 function stringMap(params: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
 }
@@ -79,6 +84,7 @@ export async function call(
       accessKeySecret: key.accessKeySecret,
       ...(key.securityToken ? { securityToken: key.securityToken } : {}),
       apiVersion: version,
+      opts: { timeout: SDK_TIMEOUT_MS },
     });
     return client.request(action, params, { method: variant === 'pop-core GET' ? 'GET' : 'POST' });
   }
@@ -88,6 +94,8 @@ export async function call(
     ...(key.securityToken ? { securityToken: key.securityToken } : {}),
     endpoint: target.host,
     protocol: 'http',
+    connectTimeout: SDK_TIMEOUT_MS,
+    readTimeout: SDK_TIMEOUT_MS,
     ...(variant === 'openapi v1 RPC' ? { signatureAlgorithm: 'v2' } : {}),
   });
   const client = new OpenApi.default(config);

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import {
   type ClientKey,
   callExpectingError,
+  SDK_TIMEOUT_MS,
   type SdkFailure,
   type Target,
   type Variant,
@@ -71,6 +72,7 @@ export async function callInRegion(
     accessKeyId: key.accessKeyId,
     accessKeySecret: key.accessKeySecret,
     apiVersion: '2020-07-06',
+    opts: { timeout: SDK_TIMEOUT_MS },
   });
   return client.request(action, params, {
     method: 'POST',

@@ -66,7 +66,7 @@ describe.runIf(TEST_DB === 'postgres')('a job created on one node', () => {
     });
     const job = await waitForJobEnd(nodeA, nodeA.key, JobId, 10_000);
     expect(job.JobStatus).toBe(2);
-    expect(Date.now() - created).toBeLessThan(5_000); // far below the 60 s poll
+    expect(Date.now() - created).toBeLessThan(20_000); // far below the 60 s poll, patient with a loaded CI machine
   });
 
   it('listens again after its connection is lost, and finds the job it missed meanwhile', async () => {
