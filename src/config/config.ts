@@ -150,6 +150,12 @@ export const configSchema = z
             forcePathStyle: z
               .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
               .default(false),
+            /**
+             * How long one PutObject may take, connection to last byte of the answer; past it
+             * the attempt fails with `ETIMEDOUT` and the engine retries it (its backoff and
+             * failure budget), so a receiver that never answers cannot hold a job forever.
+             */
+            requestTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
           })
           .prefault({})
           .refine((s) => (s.accessKeyId === undefined) === (s.accessKeySecret === undefined), {

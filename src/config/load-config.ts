@@ -40,6 +40,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'list']> = [
   ['OPENTRAIL_OSS_ACCESS_KEY_ID', ['delivery', 'oss', 'accessKeyId'], 'string'],
   ['OPENTRAIL_OSS_ACCESS_KEY_SECRET', ['delivery', 'oss', 'accessKeySecret'], 'string'],
   ['OPENTRAIL_OSS_FORCE_PATH_STYLE', ['delivery', 'oss', 'forcePathStyle'], 'string'],
+  ['OPENTRAIL_OSS_REQUEST_TIMEOUT_MS', ['delivery', 'oss', 'requestTimeoutMs'], 'string'],
   ['OPENTRAIL_TLS_CERT', ['tls', 'cert'], 'string'],
   ['OPENTRAIL_TLS_KEY', ['tls', 'key'], 'string'],
   ['OPENTRAIL_TLS_SELF_SIGNED', ['tls', 'selfSigned'], 'string'],

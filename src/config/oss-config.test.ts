@@ -4,7 +4,10 @@ import { loadConfig } from './load-config.js';
 
 describe('delivery.oss configuration', () => {
   it('has no endpoint or credentials by default and is virtual-hosted, as OSS wants', () => {
-    expect(loadConfig({ env: {} }).delivery.oss).toEqual({ forcePathStyle: false });
+    expect(loadConfig({ env: {} }).delivery.oss).toEqual({
+      forcePathStyle: false,
+      requestTimeoutMs: 60_000,
+    });
   });
 
   it('reads every OPENTRAIL_OSS_* variable', () => {
@@ -15,6 +18,7 @@ describe('delivery.oss configuration', () => {
         OPENTRAIL_OSS_ACCESS_KEY_ID: 'ak',
         OPENTRAIL_OSS_ACCESS_KEY_SECRET: 'sk',
         OPENTRAIL_OSS_FORCE_PATH_STYLE: 'true',
+        OPENTRAIL_OSS_REQUEST_TIMEOUT_MS: '5000',
       },
     }).delivery.oss;
     expect(oss).toEqual({
@@ -23,6 +27,7 @@ describe('delivery.oss configuration', () => {
       accessKeyId: 'ak',
       accessKeySecret: 'sk',
       forcePathStyle: true,
+      requestTimeoutMs: 5000,
     });
   });
 

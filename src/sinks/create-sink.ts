@@ -42,6 +42,7 @@ export function ossSinkOptions(config: Config): S3SinkOptions | undefined {
     accessKeyId: oss.accessKeyId,
     accessKeySecret: oss.accessKeySecret,
     forcePathStyle: oss.forcePathStyle,
+    timeoutMs: oss.requestTimeoutMs,
     maxSockets: Math.max(config.delivery.inFlight * config.delivery.workers, 1),
   };
 }

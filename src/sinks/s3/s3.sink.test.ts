@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningS3rver, S3RVER_KEYS, startS3rver } from '../../../test/helpers/s3rver.js';
@@ -93,6 +95,38 @@ describe('S3 sink against s3rver', () => {
     const err = await sink.deliver(await sink.prepare(content([E1]))).catch((e) => e);
     await sink.close();
     expect(isSinkError(err) && err.details.retryable).toBe(true);
+  });
+
+  // The SDK only warns past its requestTimeout unless told to throw, and stops timing at the
+  // answer's headers: without both settings these requests waited for ever.
+  it.each([
+    ['never answers', (_res: http.ServerResponse) => {}],
+    [
+      'stops half-way through its answer',
+      (res: http.ServerResponse) => {
+        res.writeHead(500, { 'content-type': 'application/xml', 'content-length': 200 });
+        res.write('<?xml version="1.0" encoding="UTF-8"?><Error><Code>Internal');
+      },
+    ],
+  ])('a store that %s fails the attempt after timeoutMs, retryable', async (_name, answer) => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => answer(res));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const sink = createS3Sink(options({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 300 }));
+    const started = Date.now();
+    const err = await sink.deliver(await sink.prepare(content([E1]))).catch((e) => e);
+    const took = Date.now() - started;
+    await sink.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    expect(isSinkError(err) && err.details).toMatchObject({
+      code: expect.stringMatching(/^(ETIMEDOUT|TimeoutError)$/),
+      retryable: true,
+    });
+    expect(took).toBeLessThan(3_000);
   });
 
   it('looks a bucket up: its location when it exists, undefined when it does not', async () => {

@@ -49,10 +49,20 @@ export function createS3Client(options: S3SinkOptions): S3Client {
     // compute ourselves and nothing else.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // The delivery engine owns retries and backoff (and counts them against its failure budget).
+    // The delivery engine owns retries and backoff (and counts them against its failure budget):
+    // SDK retries inside one attempt would multiply its time by up to 3 (the SDK's default
+    // attempts, each waiting its own timeout) without the engine knowing, and hide the errors
+    // from the failure list.
     maxAttempts: 1,
     requestHandler: {
+      // A hard bound on one attempt, so a receiver that never answers fails it (retryable
+      // `ETIMEDOUT`) instead of holding the job. The SDK only *warns* past `requestTimeout`
+      // unless `throwOnRequestTimeout` is set, and it stops timing once the answer's headers
+      // arrive: `socketTimeout` (no byte for that long) covers an answer that stalls mid-body.
+      // Both were found missing by test/integration/oss-faults.test.ts (the job hung for good).
       requestTimeout: options.timeoutMs ?? 60_000,
+      throwOnRequestTimeout: true,
+      socketTimeout: options.timeoutMs ?? 60_000,
       connectionTimeout: Math.min(options.timeoutMs ?? 10_000, 10_000),
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 8 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 8 },
