@@ -59,7 +59,9 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      ...(DATABASES.includes('postgres') ? [tier('unit', 'postgres', {})] : []),
+      ...(DATABASES.includes('postgres')
+        ? [tier('unit', 'postgres', { hookTimeout: 60_000 })]
+        : []),
       // The web console in headless Chromium (test/browser): one file, one app, one browser.
       // SQLite only: the console adds no SQL of its own, it runs the Actions the other tiers test.
       ...(DATABASES.includes('sqlite')
@@ -77,7 +79,9 @@ export default defineConfig({
           ]
         : []),
       ...DATABASES.flatMap((db) => [
-        tier('integration', db, { testTimeout: 30_000 }),
+        // Hooks start an app on a fresh database (PostgreSQL: create and migrate one); a loaded
+        // CI machine took over 10 s (vitest's default) for that, failing tests that did nothing wrong.
+        tier('integration', db, { testTimeout: 30_000, hookTimeout: 60_000 }),
         tier('acceptance', db, { testTimeout: 120_000, hookTimeout: 120_000 }),
       ]),
     ],
