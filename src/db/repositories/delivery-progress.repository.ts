@@ -36,7 +36,11 @@ export async function listProgress(db: Kysely<Database>, jobId: number): Promise
     .execute();
 }
 
-export async function listUnackedBatches(
+/**
+ * The planned batches of a stream, acknowledged or not: all of the chunk under way, since a
+ * chunk's checkpoint deletes its batches.
+ */
+export async function listPlannedBatches(
   db: Kysely<Database>,
   key: StreamKey,
 ): Promise<BatchRow[]> {
@@ -44,7 +48,6 @@ export async function listUnackedBatches(
     .selectFrom('delivery_batches')
     .selectAll()
     .where(inStream(key))
-    .where('acked', '=', 0)
     .orderBy('batch_no')
     .execute();
 }

@@ -9,6 +9,7 @@ import { jobProgress } from '../../domain/delivery-jobs/job-progress.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createLogger } from '../../observability/logger.js';
 import { SinkError } from '../../sinks/sink.js';
+import { type CrashPoint, noCrash } from '../crash-points.js';
 import { MemoryEventSource } from '../testing/memory-event-source.js';
 import { RecordingSink } from '../testing/recording-sink.js';
 import { DeliveryEngine } from './delivery-engine.js';
@@ -40,8 +41,13 @@ describe('DeliveryEngine', () => {
   });
   afterEach(() => h.close());
 
-  const engine = (owner = 'engine-1', opts: Partial<EngineOptions> = {}) =>
+  const engine = (
+    owner = 'engine-1',
+    opts: Partial<EngineOptions> = {},
+    crashPoint: CrashPoint = noCrash,
+  ) =>
     new DeliveryEngine({
+      crashPoint,
       db: h.db,
       capabilities: h.dialect.capabilities,
       clock,
@@ -256,6 +262,25 @@ describe('DeliveryEngine', () => {
       ['cn-hangzhou', 200],
       ['cn-shanghai', 200],
     ]);
+  });
+
+  it('a chunk whose batches were all acknowledged when its checkpoint died is not sent again', async () => {
+    seed('acct-a', ['cn-hangzhou'], 200);
+    const id = await createJob('acct-a', ['cn-hangzhou'], source.events.length);
+    // The first chunk's checkpoint transaction rolls back, as a kill inside it would: its
+    // batches are marked acknowledged, the checkpoint still points before them.
+    const crashing = engine('engine-a', {}, (name) => {
+      if (name === 'in-checkpoint') throw new Error('killed');
+    });
+    await crashing.runOnce();
+    expect(sink.sentEvents).toBe(options.chunkSize);
+    clock.advance(options.backoffMaxMs + 1);
+    await engine('engine-b').drain();
+    expect((await job(id)).job_status).toBe(2);
+    expect(new Set(sink.eventIds()).size).toBe(200);
+    // What an SLS logstore would hold: every acknowledged event once (SLS stores resends twice).
+    expect(sink.sentEvents).toBe(200);
+    expect((await listProgress(h.db, id)).map((p) => p.delivered_count)).toEqual([200]);
   });
 
   it('stops a job at a batch boundary, and a retry resumes it from its checkpoints', async () => {

@@ -3,7 +3,7 @@ import {
   type BatchRow,
   completeChunk,
   insertFailure,
-  listUnackedBatches,
+  listPlannedBatches,
   markBatchAcked,
   type ProgressRow,
   planBatches,
@@ -118,13 +118,16 @@ export async function runStreamChunk(
 
   let planned: Planned[];
   let chunkEnd: number;
-  const pending = await listUnackedBatches(ctx.db, key);
-  if (pending.length > 0) {
-    // Unacknowledged batches all belong to the chunk under way: chunks complete in order.
-    chunkEnd = (pending[0] as BatchRow).chunk_end_seq;
-    // After a crash or a failed send: the same events again, so the same bytes and name.
+  const under = await listPlannedBatches(ctx.db, key);
+  if (under.length > 0) {
+    // Planned batches all belong to the chunk under way: chunks complete in order.
+    chunkEnd = (under[0] as BatchRow).chunk_end_seq;
+    // After a crash or a failed send: the unacknowledged ones again, same events, bytes and
+    // name. When every batch was acknowledged (a kill inside or just before the checkpoint
+    // transaction) nothing is sent and the chunk is only checkpointed: scanning it again
+    // would send it twice, which SLS stores twice, and count it twice.
     planned = [];
-    for (const b of pending) {
+    for (const b of under.filter((row) => row.acked === 0)) {
       const events = await ctx.events.batch(filter, {
         firstSeq: b.first_seq,
         lastSeq: b.last_seq,

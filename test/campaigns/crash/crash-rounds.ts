@@ -1,39 +1,35 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { insertEvents } from '../../../src/db/repositories/events.repository.js';
-import { readOssDelivery } from '../../helpers/delivered-files.js';
 import { call } from '../../helpers/sdk-clients.js';
-import {
-  BIN,
-  freshDataDir,
-  REPO_ROOT,
-  type ServerProcess,
-  startServer,
-} from '../../helpers/server-process.js';
-import { databaseEnvFor, openDatabaseOf } from '../../helpers/test-database.js';
+import { freshDataDir, type ServerProcess, startServer } from '../../helpers/server-process.js';
+import { openDatabaseOf } from '../../helpers/test-database.js';
+import { type CrashSink, openSink, type SinkName } from './crash-sinks.js';
 
 /**
  * Crash campaign rounds (issue 16 item 2): a history job, a live stream or an `import`, killed
- * with SIGKILL at seeded random points and restarted at once, then read back from the file
- * sink (or the store): events lost and duplicated. Points are weighted toward the dangerous
- * ones: after a sink acknowledgement before the checkpoint, inside the checkpoint transaction,
- * during a lease renewal.
+ * with SIGKILL at seeded random points and restarted at once, then read back from the sink
+ * (the file sink or `opentrail dev sls`, crash-sinks.ts) or the store: events lost and
+ * duplicated. Points are weighted toward the dangerous ones: after a sink acknowledgement
+ * before the checkpoint, inside the checkpoint transaction, during a lease renewal.
  */
 export interface RoundResult {
   kind: 'history' | 'live' | 'import';
+  /** Where the round delivered; `store` for an import. */
+  sink: SinkName | 'store';
   crashes: string[];
   kills: number;
   events: number;
   lost: number;
   duplicates: number;
+  /** What the sink admits: 0 but for SLS, the batches in flight at each kill. */
+  allowedDuplicates: number;
 }
 
 const started: ServerProcess[] = [];
 
 /** startServer, remembered so a round that fails can leave no server behind. */
-async function start(options: Parameters<typeof startServer>[0]): Promise<ServerProcess> {
+export async function start(options: Parameters<typeof startServer>[0]): Promise<ServerProcess> {
   const server = await startServer(options);
   started.push(server);
   return server;
@@ -58,19 +54,20 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** `batches`: one per event here; a checkpoint closes every chunk of CHUNK events. */
-function crashPoint(rng: () => number, batches: number): string {
+/** A point within the first 80 % of the acknowledgements or checkpoints, so it fires. */
+function crashPoint(rng: () => number, at: { acks: number; checkpoints: number }): string {
   const r = rng();
-  if (r < 0.45) return `after-ack:${1 + Math.floor(rng() * batches * 0.8)}`;
-  if (r < 0.8) return `in-checkpoint:${1 + Math.floor(rng() * (batches / CHUNK) * 0.8)}`;
+  if (r < 0.45) return `after-ack:${1 + Math.floor(rng() * at.acks * 0.8)}`;
+  if (r < 0.8) return `in-checkpoint:${1 + Math.floor(rng() * at.checkpoints * 0.8)}`;
   return `during-renewal:${1 + Math.floor(rng() * 2)}`;
 }
 
-const CHUNK = 4;
-const KEY = { accessKeyId: 'crashcampaignkey', accessKeySecret: 'crashcampaignsecret' };
-const ACCOUNT = '1888000099990000';
+export const CHUNK = 4;
+const IN_FLIGHT = 2;
+export const KEY = { accessKeyId: 'crashcampaignkey', accessKeySecret: 'crashcampaignsecret' };
+export const ACCOUNT = '1888000099990000';
 const REGIONS = ['cn-hangzhou', 'cn-shanghai'];
-const env = {
+export const env = {
   OPENTRAIL_ACCOUNT_ID: ACCOUNT,
   OPENTRAIL_ACCESS_KEY_ID: KEY.accessKeyId,
   OPENTRAIL_ACCESS_KEY_SECRET: KEY.accessKeySecret,
@@ -80,7 +77,7 @@ const env = {
 const iso = (ms: number) =>
   new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-function events(prefix: string, count: number, start: number, stepMs = 5 * 60_000) {
+export function events(prefix: string, count: number, start: number, stepMs = 5 * 60_000) {
   return Array.from({ length: count }, (_, i) => ({
     eventId: `${prefix}-${i}`,
     eventName: 'DescribeInstances',
@@ -99,7 +96,7 @@ function prepareDir(): { dataDir: string; args: string[] } {
       delivery: {
         workers: 1,
         chunkSize: CHUNK,
-        inFlight: 2,
+        inFlight: IN_FLIGHT,
         leaseSeconds: 1,
         sliceMs: 5000,
         liveFlushMs: 200,
@@ -121,16 +118,20 @@ async function killedOrDone(server: ServerProcess, done: () => Promise<boolean>,
   throw new Error('neither killed nor done in time');
 }
 
-function tally(
+export function tally(
   kind: RoundResult['kind'],
+  sink: RoundResult['sink'],
   crashes: string[],
   kills: number,
   expected: string[],
   got: string[],
+  allowedDuplicates = 0,
 ): RoundResult {
   const unique = new Set(got);
   return {
     kind,
+    sink,
+    allowedDuplicates,
     crashes,
     kills,
     events: expected.length,
@@ -139,150 +140,115 @@ function tally(
   };
 }
 
-/** A history job to the file sink (OSS layout), killed up to `kills` times. */
-export async function historyRound(
+/**
+ * Opens the round's sink, runs it, and always closes the sink (a dev sls process must not
+ * outlive a failed round).
+ */
+async function withSink<T>(name: SinkName, run: (sink: CrashSink) => Promise<T>): Promise<T> {
+  const sink = await openSink(name);
+  try {
+    return await run(sink);
+  } finally {
+    await sink.close();
+  }
+}
+
+/**
+ * Starts the server with the first planned kill, then, after each kill, again at once with
+ * the next one (or none); returns when `done()` turns true, with the number of kills.
+ */
+async function killAndRestart(
+  dataDir: string,
+  args: string[],
+  sink: CrashSink,
+  crashes: string[],
+  begin: (server: () => ServerProcess) => Promise<() => Promise<boolean>>,
+): Promise<number> {
+  const envWith = (crash: string | undefined) => ({
+    ...env,
+    ...sink.env,
+    ...(crash ? { OPENTRAIL_TEST_CRASH_AT: crash } : {}),
+  });
+  let server = await start({ dataDir, args, env: envWith(crashes[0]) });
+  const done = await begin(() => server);
+  let kills = 0;
+  for (let k = 0; k < crashes.length; k++) {
+    if (!(await killedOrDone(server, done))) break;
+    kills += 1;
+    server = await start({ dataDir, args, env: envWith(crashes[k + 1]) });
+  }
+  await killedOrDone(server, done);
+  await server.stop();
+  return kills;
+}
+
+/** A history job to `sinkName`, killed up to `kills` times. */
+export function historyRound(
   rng: () => number,
   count: number,
   kills: number,
+  sinkName: SinkName = 'file',
 ): Promise<RoundResult> {
-  const { dataDir, args } = prepareDir();
-  const history = events('hist', count, Date.now() - 20 * 86_400_000);
-  const crashes = Array.from({ length: kills }, () => crashPoint(rng, count));
-  let server = await start({
-    dataDir,
-    args,
-    env: { ...env, OPENTRAIL_TEST_CRASH_AT: crashes[0] as string },
-  });
-  const h = await openDatabaseOf(dataDir);
-  await insertEvents(h.db, ACCOUNT, history);
-  await h.close();
-  await call('openapi V3', server, KEY, 'CreateTrail', {
-    Name: 'crash-trail',
-    OssBucketName: 'crash-bucket',
-  });
-  const { JobId } = await call('openapi V3', server, KEY, 'CreateDeliveryHistoryJob', {
-    TrailName: 'crash-trail',
-  });
-  const ended = async () => {
-    const job = await call('openapi V3', server, KEY, 'GetDeliveryHistoryJob', { JobId });
-    return job.JobStatus === 2 || job.JobStatus === 3;
-  };
-  let done = 0;
-  for (let k = 0; k <= kills; k++) {
-    if (!(await killedOrDone(server, ended))) break;
-    done += 1;
-    const next = crashes[k + 1];
-    server = await start({
-      dataDir,
-      args,
-      env: next ? { ...env, OPENTRAIL_TEST_CRASH_AT: next } : env,
+  return withSink(sinkName, async (sink) => {
+    const { dataDir, args } = prepareDir();
+    const history = events('hist', count, Date.now() - 20 * 86_400_000);
+    const at = sink.points(count, CHUNK);
+    const crashes = Array.from({ length: kills }, () => crashPoint(rng, at));
+    const done = await killAndRestart(dataDir, args, sink, crashes, async (server) => {
+      const h = await openDatabaseOf(dataDir);
+      await insertEvents(h.db, ACCOUNT, history);
+      await h.close();
+      await call('openapi V3', server(), KEY, 'CreateTrail', {
+        Name: 'crash-trail',
+        ...sink.trail('crash-trail', ACCOUNT),
+      });
+      const { JobId } = await call('openapi V3', server(), KEY, 'CreateDeliveryHistoryJob', {
+        TrailName: 'crash-trail',
+      });
+      return async () => {
+        const job = await call('openapi V3', server(), KEY, 'GetDeliveryHistoryJob', { JobId });
+        return job.JobStatus === 2 || job.JobStatus === 3;
+      };
     });
-  }
-  await server.stop();
-  const got = readOssDelivery(path.join(dataDir, 'delivery'), 'crash-bucket', 'hist-').map(
-    (e) => e.eventId,
-  );
-  return tally(
-    'history',
-    crashes,
-    done,
-    history.map((e) => e.eventId),
-    got,
-  );
+    const got = await sink.delivered(dataDir, 'crash-trail', 'hist-');
+    const expected = history.map((e) => e.eventId);
+    const allowed = done * sink.duplicatesPerKill(IN_FLIGHT, CHUNK);
+    return tally('history', sink.name, crashes, done, expected, got, allowed);
+  });
 }
 
-/** A logging trail receiving events while the server is killed; live delivery to the file sink. */
-export async function liveRound(
+/** A logging trail receiving events while the server is killed; live delivery to `sinkName`. */
+export function liveRound(
   rng: () => number,
   count: number,
   kills: number,
+  sinkName: SinkName = 'file',
 ): Promise<RoundResult> {
-  const { dataDir, args } = prepareDir();
-  const crashes = Array.from({ length: kills }, () => crashPoint(rng, count / 2));
-  let server = await start({
-    dataDir,
-    args,
-    env: { ...env, OPENTRAIL_TEST_CRASH_AT: crashes[0] as string },
-  });
-  await call('openapi V3', server, KEY, 'CreateTrail', {
-    Name: 'live-trail',
-    OssBucketName: 'live-bucket',
-  });
-  await call('openapi V3', server, KEY, 'StartLogging', { Name: 'live-trail' });
-  const live = events('live', count, Date.now() - (count + 2) * 5 * 60_000);
-  // Stored straight into the database in small groups, as the ingest API would over time.
-  for (let i = 0; i < live.length; i += 20) {
-    const h = await openDatabaseOf(dataDir);
-    await insertEvents(h.db, ACCOUNT, live.slice(i, i + 20));
-    await h.close();
-  }
-  const deliveredAll = async () =>
-    new Set(
-      readOssDelivery(path.join(dataDir, 'delivery'), 'live-bucket', 'live-').map((e) => e.eventId),
-    ).size === count;
-  let done = 0;
-  for (let k = 0; k <= kills; k++) {
-    if (!(await killedOrDone(server, deliveredAll))) break;
-    done += 1;
-    const next = crashes[k + 1];
-    server = await start({
-      dataDir,
-      args,
-      env: next ? { ...env, OPENTRAIL_TEST_CRASH_AT: next } : env,
+  return withSink(sinkName, async (sink) => {
+    const { dataDir, args } = prepareDir();
+    // Kills in the first half of the stream: the events arrive fast, a later point may never come.
+    const crashes = Array.from({ length: kills }, () =>
+      crashPoint(rng, sink.points(count / 2, CHUNK)),
+    );
+    const live = events('live', count, Date.now() - (count + 2) * 5 * 60_000);
+    const expected = live.map((e) => e.eventId);
+    const done = await killAndRestart(dataDir, args, sink, crashes, async (server) => {
+      await call('openapi V3', server(), KEY, 'CreateTrail', {
+        Name: 'live-trail',
+        ...sink.trail('live-trail', ACCOUNT),
+      });
+      await call('openapi V3', server(), KEY, 'StartLogging', { Name: 'live-trail' });
+      // Stored straight into the database in small groups, as the ingest API would over time.
+      for (let i = 0; i < live.length; i += 20) {
+        const h = await openDatabaseOf(dataDir);
+        await insertEvents(h.db, ACCOUNT, live.slice(i, i + 20));
+        await h.close();
+      }
+      return async () =>
+        new Set(await sink.delivered(dataDir, 'live-trail', 'live-')).size === count;
     });
-  }
-  await killedOrDone(server, deliveredAll, 60_000);
-  await server.stop();
-  const got = readOssDelivery(path.join(dataDir, 'delivery'), 'live-bucket', 'live-').map(
-    (e) => e.eventId,
-  );
-  return tally(
-    'live',
-    crashes,
-    done,
-    live.map((e) => e.eventId),
-    got,
-  );
-}
-
-/** `opentrail import` of a file, killed after a random delay, then run again to the end. */
-export async function importRound(rng: () => number, count: number): Promise<RoundResult> {
-  const dataDir = freshDataDir('opentrail-crash-import-');
-  const file = path.join(dataDir, 'export.ndjson.gz');
-  const exported = events('imp', count, Date.now() - 10 * 86_400_000, 1_000);
-  writeFileSync(file, gzipSync(exported.map((e) => JSON.stringify(e)).join('\n')));
-  const dbEnv = await databaseEnvFor(dataDir);
-  const run = (killAfterMs?: number) =>
-    new Promise<string | null>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [BIN, 'import', '--data-dir', dataDir, '--account', ACCOUNT, file],
-        {
-          cwd: REPO_ROOT,
-          env: { ...process.env, ...dbEnv, ...env },
-          stdio: 'ignore',
-        },
-      );
-      if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      child.once('exit', (_code, signal) => resolve(signal));
-    });
-  // The account must exist: a first `serve` creates it from the environment.
-  await (await start({ dataDir, env })).stop();
-  const delay = 300 + Math.floor(rng() * 2500);
-  const signal = await run(delay);
-  await run();
-  const h = await openDatabaseOf(dataDir);
-  const rows = await h.db
-    .selectFrom('events')
-    .select('event_id')
-    .where('event_id', 'like', 'imp-%')
-    .execute();
-  await h.close();
-  return tally(
-    'import',
-    [`kill after ${delay} ms`],
-    signal === 'SIGKILL' ? 1 : 0,
-    exported.map((e) => e.eventId),
-    rows.map((r) => r.event_id),
-  );
+    const got = await sink.delivered(dataDir, 'live-trail', 'live-');
+    const allowed = done * sink.duplicatesPerKill(IN_FLIGHT, CHUNK);
+    return tally('live', sink.name, crashes, done, expected, got, allowed);
+  });
 }
