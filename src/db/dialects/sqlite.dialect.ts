@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
+import { sqliteGeneration } from './access-key-generation.js';
 import type { DatabaseDialect } from './dialect.js';
 import { acquireProcessLock, ProcessLockError } from './process-lock.js';
 import { registerNativeSqlite } from './sqlite-native.js';
@@ -138,11 +139,12 @@ export function openSqliteHandle(
       ? tryProcessLock(`${file}.lock`)
       : undefined;
   try {
-    const { db } = openSqlite(
+    const { db, raw } = openSqlite(
       file,
       options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB,
       options.synchronous,
     );
+    const keyGeneration = sqliteGeneration(raw);
     return {
       db,
       dialect: sqliteDialect,
@@ -152,6 +154,7 @@ export function openSqliteHandle(
       bulkLoad: options.bulkWriter === true && release !== undefined,
       // One serving process per file: a job is created where the engine runs, which wakes it.
       watchNewJobs: async () => async () => {},
+      accessKeyGeneration: () => keyGeneration.current(),
       close: async () => {
         await db.destroy();
         release?.();
