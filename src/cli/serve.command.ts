@@ -182,6 +182,8 @@ export async function serve(
     },
     'listening',
   );
+  // Lines are gathered up to 4 KB (logger.ts): whoever waits for this one gets it now.
+  logger.flush();
   if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;
