@@ -12,21 +12,31 @@ export interface GenerationSource {
 const READ = 'select generation from access_key_generation where id = 1';
 
 /**
- * SQLite: the counter 0011's triggers bump, read on the native connection (a prepared
- * single-row read, ~1–2 µs, so every request may afford it and a change made by the `keys`
- * CLI in another process is seen by the very next request). Undefined inside an open
- * transaction of this connection, which could hold an uncommitted change that may still be
- * rolled back, and before migration 0011 (no table yet).
+ * SQLite: the counter 0011's triggers bump, read on the native connection: a change made by
+ * the `keys` CLI in another process is seen by the next turn of the event loop. The read (a
+ * prepared single-row statement, still ~5–15 µs on a loaded machine: it opens a WAL read
+ * snapshot) is made once per turn and shared by the requests authenticated in it, which are
+ * as good as simultaneous. Undefined inside an open transaction of this connection, which
+ * could hold an uncommitted change that may still be rolled back, and before migration 0011
+ * (no table yet).
  */
 export function sqliteGeneration(raw: BetterSqlite3.Database): GenerationSource {
   let read: BetterSqlite3.Statement | undefined;
+  let thisTurn: number | undefined;
+  const forget = () => {
+    thisTurn = undefined;
+  };
   return {
     current() {
       if (raw.inTransaction || !raw.open) return undefined;
+      if (thisTurn !== undefined) return thisTurn;
       try {
         read ??= raw.prepare(READ).pluck();
         const value = read.get();
-        return typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+        if (typeof value !== 'number' && typeof value !== 'bigint') return undefined;
+        thisTurn = Number(value);
+        setImmediate(forget);
+        return thisTurn;
       } catch {
         return undefined;
       }

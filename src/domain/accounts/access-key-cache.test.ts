@@ -23,9 +23,16 @@ const KEY: AccessKeyRow = {
   created_at: 1,
 };
 
-/** PostgreSQL learns of a change by NOTIFY, i.e. shortly after the commit, not at once. */
-const settle = (check: () => Promise<void>) =>
-  TEST_DB === 'postgres' ? vi.waitFor(check, { timeout: 5_000, interval: 20 }) : check();
+/**
+ * SQLite reads the generation once per event-loop turn (access-key-generation.ts), so the check
+ * runs in the next turn, as a request that arrives after the change would; PostgreSQL learns of
+ * a change by NOTIFY, i.e. shortly after the commit.
+ */
+const settle = async (check: () => Promise<void>) => {
+  if (TEST_DB === 'postgres') return vi.waitFor(check, { timeout: 5_000, interval: 20 });
+  await new Promise((resolve) => setImmediate(resolve));
+  return check();
+};
 
 describe('AccessKeyCache', () => {
   let h: DatabaseHandle;
