@@ -73,4 +73,21 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
+/**
+ * Writes the lines gathered so far at once, synchronously: for the lines someone waits for
+ * (serve's "listening", the last lines of a shutdown), which must not wait for 4 KB, for the
+ * periodic flush or for the exit. sonic-boom's asynchronous flush would leave lines below
+ * minLength behind when a write is in flight.
+ */
+export function flushLogsSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { flushSync?: () => void }
+    | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Not open yet, or closed: the exit flush writes what is left.
+  }
+}
+
 export type { Logger };

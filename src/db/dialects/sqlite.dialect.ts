@@ -7,6 +7,7 @@ import type { Database } from '../schema.js';
 import { sqliteGeneration } from './access-key-generation.js';
 import type { DatabaseDialect } from './dialect.js';
 import { acquireProcessLock, ProcessLockError } from './process-lock.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { registerNativeSqlite } from './sqlite-native.js';
 
 export const sqliteDialect: DatabaseDialect = {
@@ -145,6 +146,9 @@ export function openSqliteHandle(
       options.synchronous,
     );
     const keyGeneration = sqliteGeneration(raw);
+    // The server's WAL is checkpointed off the event loop (sqlite-checkpointer.ts).
+    const checkpointer =
+      options.server && file !== ':memory:' ? startCheckpointer(raw, file) : undefined;
     return {
       db,
       dialect: sqliteDialect,
@@ -156,6 +160,7 @@ export function openSqliteHandle(
       watchNewJobs: async () => async () => {},
       accessKeyGeneration: () => keyGeneration.current(),
       close: async () => {
+        await checkpointer?.stop();
         await db.destroy();
         release?.();
       },
