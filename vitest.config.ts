@@ -15,7 +15,9 @@ const DATABASES = (process.env.DB ?? 'sqlite,postgres').split(',') as Array<'sql
  */
 const DATABASE_UNIT_TESTS = [
   'src/db/repositories/events.repository.test.ts',
+  'src/db/repositories/fixed-query.test.ts',
   'src/db/repositories/nonces.repository.test.ts',
+  'src/domain/accounts/access-key-cache.test.ts',
   'src/domain/accounts/bootstrap.test.ts',
   'src/domain/events/event-writer.test.ts',
   'src/domain/events/page-token.test.ts',

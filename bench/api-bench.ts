@@ -4,7 +4,7 @@
  */
 import { buildV1Request, buildV3Request, type RawRequest } from '../src/api/signature/index.js';
 import { type LoadResult, runLoad } from './load.js';
-import { startBareServer } from './processes.js';
+import { type Child, startBareServer } from './processes.js';
 import { ms, type Row, rate, ratio } from './report.js';
 
 export interface Key {
@@ -47,21 +47,45 @@ export function signedRequests(
   );
 }
 
-function loadRow(name: string, r: LoadResult, base: LoadResult, connections: number): Row {
+/** A load's result with the CPU its server used per request (µs), when /proc tells. */
+type Measured = LoadResult & { cpuUsPerRequest: number | undefined };
+
+async function measured(
+  server: Pick<Child, 'cpuSeconds'>,
+  load: () => Promise<LoadResult>,
+): Promise<Measured> {
+  const before = server.cpuSeconds();
+  const r = await load();
+  const after = server.cpuSeconds();
+  const cpu =
+    before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / r.requests;
+  return { ...r, cpuUsPerRequest: cpu };
+}
+
+/**
+ * Server CPU per request: unlike req/s it hardly depends on what else the shared machine runs
+ * at the moment, so it is the figure to compare between runs ([G], docs/benchmarks.md).
+ */
+const cpuText = (m: Measured) =>
+  m.cpuUsPerRequest === undefined ? '' : `, ${Math.round(m.cpuUsPerRequest)} µs CPU/request`;
+
+function loadRow(name: string, r: Measured, base: Measured, connections: number): Row {
   if (r.failures > 0)
     throw new Error(`${name}: ${r.failures} failed answers, e.g. ${r.firstFailure}`);
   return {
     benchmark: `${name} (${connections} keep-alive connections)`,
     size: `${r.requests.toLocaleString('en-US')} requests`,
-    result: `${rate(r.perSecond, 'req/s')}, p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}`,
+    result: `${rate(r.perSecond, 'req/s')}, p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}${cpuText(r)}`,
     goal: '≥ 8,000 req/s, p99 ≤ 10 ms',
-    baseline: `${rate(base.perSecond, 'req/s')}, p99 ${ms(base.p99Ms)} (bare node:http)`,
+    baseline: `${rate(base.perSecond, 'req/s')}, p99 ${ms(base.p99Ms)}${cpuText(base)} (bare node:http)`,
     ratio: ratio(r.perSecond, base.perSecond),
   };
 }
 
 export async function apiBench(o: {
   url: string;
+  /** The serve process, for its CPU per request. */
+  server: Pick<Child, 'cpuSeconds'>;
   key: Key;
   requests: number;
   connections: number;
@@ -75,8 +99,11 @@ export async function apiBench(o: {
       ['signed v1 DescribeTrails', 'v1', 'DescribeTrails'],
       ['signed V3 DescribeTrails', 'V3', 'DescribeTrails'],
     ];
-    // Warm both servers (JIT, first-request set-up) before anything is timed.
-    await runLoad(o.url, signedRequests(o.key, 'v1', 'DescribeTrails', {}, 200, host), 8);
+    // Warm both servers (JIT, first-request set-up) before anything is timed: every case's
+    // code path, or the first case measured pays V8's optimising compiler for all of them.
+    for (const [, signing, action] of cases) {
+      await runLoad(o.url, signedRequests(o.key, signing, action, {}, 500, host), 8);
+    }
     const baseRequests = signedRequests(
       o.key,
       'v1',
@@ -89,8 +116,9 @@ export async function apiBench(o: {
     const rows: Row[] = [];
     for (const [name, signing, action] of cases) {
       const requests = signedRequests(o.key, signing, action, {}, o.requests, host);
-      const base = await runLoad(bare.url, baseRequests, o.connections);
-      rows.push(loadRow(name, await runLoad(o.url, requests, o.connections), base, o.connections));
+      const base = await measured(bare, () => runLoad(bare.url, baseRequests, o.connections));
+      const r = await measured(o.server, () => runLoad(o.url, requests, o.connections));
+      rows.push(loadRow(name, r, base, o.connections));
     }
     return rows;
   } finally {

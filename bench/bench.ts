@@ -123,6 +123,7 @@ async function main(): Promise<void> {
         if (only.has('api')) {
           for (const row of await apiBench({
             url: serve.url,
+            server: serve,
             key,
             requests: apiRequests,
             connections,

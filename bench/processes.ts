@@ -5,7 +5,7 @@
  * load generator (this process) never shares an event loop with what it measures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -24,6 +24,8 @@ export interface Child {
   pid: number;
   /** Peak resident set size so far (Linux VmHWM), in MB; undefined elsewhere. */
   peakRssMb(): number | undefined;
+  /** CPU seconds used so far by it and its live descendants (Linux /proc), or undefined. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,13 @@ function startChild(
       clearTimeout(timer);
       child.removeAllListeners('exit');
       const pid = child.pid ?? 0;
-      resolve({ url, pid, peakRssMb: () => peakRss(pid), stop });
+      resolve({
+        url,
+        pid,
+        peakRssMb: () => peakRss(pid),
+        cpuSeconds: () => treeCpuSeconds(pid),
+        stop,
+      });
     });
   });
 }
@@ -123,6 +131,33 @@ function cpuSecondsOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * utime + stime of `pid` and every live descendant: the bare baseline runs under the tsx CLI,
+ * which serves from a child process of its own.
+ */
+export function treeCpuSeconds(pid: number): number | undefined {
+  const own = cpuSecondsOf(pid);
+  if (own === undefined) return undefined;
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [pid];
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    total += cpuSecondsOf(next) ?? 0;
+    todo.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 export interface CliRun {

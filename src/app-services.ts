@@ -2,6 +2,7 @@ import type { AppServices } from './api/actions/action.js';
 import type { Config } from './config/config.js';
 import type { DatabaseHandle } from './db/open-database.js';
 import { metricSourcesOf } from './db/repositories/metrics.repository.js';
+import { AccessKeyCache } from './domain/accounts/access-key-cache.js';
 import type { DevControls } from './domain/emulator/dev-controls.js';
 import { readinessProbe } from './domain/operations/readiness.js';
 import { createDeliveryEngine } from './jobs/create-delivery-engine.js';
@@ -25,6 +26,8 @@ export function createAppServices(o: {
   dev?: DevControls | undefined;
   /** Node's own process figures too: only for `serve`, one per process. */
   processMetrics?: boolean;
+  /** The access-key cache's TTL (tests lengthen it to show that invalidation alone works). */
+  keyCacheTtlMs?: number;
 }): { services: AppServices; engine: DeliveryEngine; metrics: Metrics } {
   const { config, handle, clock, logger, dev } = o;
   const metrics = new Metrics({ processMetrics: o.processMetrics === true });
@@ -37,6 +40,10 @@ export function createAppServices(o: {
     clock,
     wallClock: o.wallClock,
     logger,
+    accessKeys: new AccessKeyCache(handle.db, {
+      generation: () => handle.accessKeyGeneration(),
+      ttlMs: o.keyCacheTtlMs,
+    }),
     deliveryEngine: engine,
     metrics,
     dev,

@@ -17,7 +17,7 @@ import { RetentionHolds, RetentionPurger } from '../domain/events/retention.js';
 import { resumeLiveDelivery } from '../domain/trails/live-delivery.js';
 import { deliveryJobsHold } from '../jobs/delivery-hold.js';
 import { systemClock } from '../lib/clock.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger, flushLogsSync } from '../observability/logger.js';
 import { addCommonOptions, type CommonOptions, configFromOptions } from './common-options.js';
 import { printDevBanner } from './dev-banner.js';
 
@@ -182,6 +182,8 @@ export async function serve(
     },
     'listening',
   );
+  // Lines are gathered up to 4 KB (logger.ts): whoever waits for this one gets it now.
+  flushLogsSync(logger);
   if (config.delivery.workers > 0) engine.start();
 
   const window = config.auth.nonceWindowSeconds * 1000;
@@ -242,6 +244,9 @@ export async function serve(
       logger.error({ err }, 'shutdown failed');
       process.exitCode = 1;
     }
+    // Out now, while the process still runs (logger.ts gathers lines): whoever watches the
+    // output sees the last lines before the process is gone, not in the exit flush.
+    flushLogsSync(logger);
     // Everything of ours is closed: a handle some library still holds must not keep a stopped
     // server alive (a container would be killed after its stop timeout instead of exiting).
     setTimeout(() => process.exit(), 1_000).unref();

@@ -22,6 +22,15 @@ export interface DatabaseHandle {
    * LISTEN/NOTIFY (SQLite: one serving process) it never calls: the engine polls.
    */
   watchNewJobs(wake: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
+  /**
+   * A number that changes whenever a row of `access_keys` changes, in any process or node
+   * (0011's triggers), so access keys may be cached (access-key-cache.ts); undefined while it
+   * cannot be known, and then nothing may be served from a cache. SQLite reads the trigger's
+   * counter (a cached single-row read); PostgreSQL counts NOTIFYs on a LISTEN connection it
+   * opens on the first call and reports undefined until that connection is up and again
+   * whenever it is lost (a notification sent meanwhile would be missed).
+   */
+  accessKeyGeneration(): number | undefined;
   /** Connection pool figures for /metrics (SQLite: its single connection). */
   poolStats(): { size: number; idle: number; waiting: number };
   close(): Promise<void>;

@@ -27,6 +27,12 @@ export interface AccessKeysTable {
   created_at: number;
 }
 
+/** One row (id 1): bumped by triggers on every change to `access_keys` (0011). */
+export interface AccessKeyGenerationTable {
+  id: number;
+  generation: number;
+}
+
 export interface UsedNoncesTable {
   access_key_id: string;
   nonce: string;
@@ -261,6 +267,7 @@ export interface EventHorizonView {
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
+  access_key_generation: AccessKeyGenerationTable;
   used_nonces: UsedNoncesTable;
   delivery_jobs: DeliveryJobsTable;
   delivery_job_progress: DeliveryJobProgressTable;

@@ -63,8 +63,31 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   // `destination` lets a test read the lines. The default writes stdout asynchronously ([G]):
   // one log line per API request cost a write(2) each on the request path (~6 % of a loaded
   // server's CPU); lines logged while a write is in flight now go out together with the next
-  // one. pino flushes what is left when the process exits; kill -9 may drop the last lines.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // one. Even so each write carried only a few lines and still cost ~5 % of a loaded server's
+  // main thread (docs/benchmarks.md, "Round 3"), so lines are gathered up to 4 KB, and written
+  // at the latest 250 ms after they were logged. pino flushes what is left when the process
+  // exits; kill -9 may drop the last lines.
+  return pino(
+    options,
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }),
+  );
+}
+
+/**
+ * Writes the lines gathered so far at once, synchronously: for the lines someone waits for
+ * (serve's "listening", the last lines of a shutdown), which must not wait for 4 KB, for the
+ * periodic flush or for the exit. sonic-boom's asynchronous flush would leave lines below
+ * minLength behind when a write is in flight.
+ */
+export function flushLogsSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { flushSync?: () => void }
+    | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Not open yet, or closed: the exit flush writes what is left.
+  }
 }
 
 export type { Logger };

@@ -38,7 +38,12 @@ export interface TestApp {
  * SDKs can talk to it. Integration tests use this.
  */
 export async function startTestApp(
-  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    logger?: Logger;
+    keyCacheTtlMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = freshDataDir('opentrail-it-');
   const config = loadConfig({
@@ -61,7 +66,15 @@ export async function startTestApp(
   const boot = await bootstrapAccounts(handle, clock, {});
   const devKey = await dev?.bootstrap();
   const logger = options.logger ?? createLogger('silent');
-  const { services, engine } = createAppServices({ config, handle, clock, wallClock, logger, dev });
+  const { services, engine } = createAppServices({
+    config,
+    handle,
+    clock,
+    wallClock,
+    logger,
+    dev,
+    keyCacheTtlMs: options.keyCacheTtlMs,
+  });
   const app = await buildApp(services);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   if (!boot.generated) throw new Error('expected a generated key on a fresh database');

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/schema.js';
+import type { AccessKeyLookup } from '../../domain/accounts/access-key-cache.js';
 import type { DevControls } from '../../domain/emulator/dev-controls.js';
 import type { Readiness } from '../../domain/operations/readiness.js';
 import type { Clock } from '../../lib/clock.js';
@@ -31,6 +32,8 @@ export interface AppServices {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Key lookups for authentication (the in-memory AccessKeyCache); absent, the database. */
+  readonly accessKeys?: AccessKeyLookup | undefined;
   /** The in-process delivery engine, when this process runs one: woken when a job is created. */
   readonly deliveryEngine?: { wake(): void } | undefined;
   /** With an OSS endpoint configured: the bucket's location, or why a trail may not use it. */

@@ -90,6 +90,7 @@ export function registerIngestRoute(
         maxSkewMs: config.auth.maxSkewSeconds * 1000,
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
         nonces: auditWriter,
+        keys: services.accessKeys,
       });
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');
       if (auth.signature.action !== INGEST_ACTION) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { findAccessKey } from '../../db/repositories/access-keys.repository.js';
 import { rememberNonce } from '../../db/repositories/nonces.repository.js';
 import type { Database } from '../../db/schema.js';
+import type { AccessKeyLookup } from '../../domain/accounts/access-key-cache.js';
 import { checkSecurityToken } from '../../domain/accounts/security-token.js';
 import { ApiError, errors } from '../../errors/api-error.js';
 import type { Caller } from '../actions/action.js';
@@ -17,6 +18,8 @@ export interface AuthSettings {
   readonly now: number;
   readonly maxSkewMs: number;
   readonly nonceWindowMs: number;
+  /** Where keys are read: the app's AccessKeyCache; findAccessKey on `db` when not given. */
+  readonly keys?: AccessKeyLookup | undefined;
   /**
    * Where nonces are recorded: the app's group commit (EventWriter) so concurrent requests
    * share one transaction; rememberNonce on `db` when not given.
@@ -50,7 +53,9 @@ export async function authenticateParsed(
   const late = checkTimestamp(parsed.timestamp, s.now, s.maxSkewMs);
   if (late) throw signatureFailureError(late);
 
-  const key = await findAccessKey(s.db, parsed.accessKeyId);
+  const key = s.keys
+    ? await s.keys.find(parsed.accessKeyId)
+    : await findAccessKey(s.db, parsed.accessKeyId);
   if (!key) throw new ApiError('InvalidAccessKeyId.NotFound');
   if (key.status !== 'Active') throw new ApiError('InvalidAccessKeyId.Inactive');
 

@@ -83,6 +83,7 @@ export function registerRpcGateway(
         maxSkewMs: config.auth.maxSkewSeconds * 1000,
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
         nonces: auditWriter,
+        keys: services.accessKeys,
       });
       action = auth.signature.action ?? '';
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');

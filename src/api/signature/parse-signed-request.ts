@@ -53,6 +53,15 @@ const CONTENT_HASH_HEADERS = ['x-acs-content-sha256', 'x-acs-content-sm3'] as co
 
 /** Lower-cases names defensively (callers other than Node may not) and drops undefined values. */
 function normaliseHeaders(headers: HeaderBag): HeaderBag {
+  // Node's own header objects are already in that form: no copy per request ([G]).
+  let plain = true;
+  for (const name in headers) {
+    if (headers[name] === undefined || HAS_UPPER.test(name)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return headers;
   const out = new Map<string, string[]>();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -66,6 +75,8 @@ function normaliseHeaders(headers: HeaderBag): HeaderBag {
     ]),
   );
 }
+
+const HAS_UPPER = /[A-Z]/;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFormComponent, parseFormEncoded, percentEncode } from './index.js';
+import { percentEncodeBytes } from './percent-encoding.js';
 
 describe('percentEncode (RFC 3986, as the SDK signers)', () => {
   it('keeps only unreserved characters', () => {
@@ -22,6 +23,29 @@ describe('percentEncode (RFC 3986, as the SDK signers)', () => {
       );
     for (const s of ['a b+c*d~e!f(g)h中/?&=#%é', '', 'Tag.1.Key', '\u0000\u007f\u0080']) {
       expect(percentEncode(s)).toBe(sdk(s));
+    }
+  });
+
+  it('gives, through its fast paths, exactly what the byte-wise rule gives', () => {
+    // Every ASCII character, a few multi-byte ones and lone surrogates, in random strings.
+    const alphabet = [
+      ...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)),
+      'é',
+      '中',
+      '😀',
+      '\uD800',
+      '\uDFFF',
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    for (let n = 0; n < 2_000; n++) {
+      const s = Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join(
+        '',
+      );
+      expect(percentEncode(s), JSON.stringify(s)).toBe(percentEncodeBytes(s));
     }
   });
 });

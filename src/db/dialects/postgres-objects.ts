@@ -12,3 +12,6 @@ export const EVENT_WRITERS_LOCK = [0x6f65, 1] as const; // 'oe'
 
 /** NOTIFY channel on which a new delivery job is announced (payload: the job id). */
 export const JOBS_CHANNEL = 'opentrail_jobs';
+
+/** NOTIFY channel on which any change to `access_keys` is announced (no payload; 0011). */
+export const ACCESS_KEYS_CHANNEL = 'opentrail_access_keys';

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
+import { postgresGeneration } from './access-key-generation.js';
 import { type DatabaseDialect, REUSE_PLAN } from './dialect.js';
 import { listen } from './postgres-listener.js';
 import { JOBS_CHANNEL, NAMED_LOCK_NAMESPACE } from './postgres-objects.js';
@@ -73,6 +74,7 @@ export function clientConfig(url: string): pg.ClientConfig {
 /** Opens a pool on `url` (not yet migrated); the handle also LISTENs for new jobs on demand. */
 export function openPostgresHandle(url: string): DatabaseHandle {
   const { db, pool } = openPostgres(url);
+  const keyGeneration = postgresGeneration(clientConfig(url));
   return {
     db,
     poolStats: () => ({ size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -84,7 +86,11 @@ export function openPostgresHandle(url: string): DatabaseHandle {
       const listener = await listen(clientConfig(url), JOBS_CHANNEL, wake, onError);
       return () => listener.close();
     },
-    close: () => db.destroy(),
+    accessKeyGeneration: () => keyGeneration.current(),
+    close: async () => {
+      await keyGeneration.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -4,8 +4,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { Database } from '../schema.js';
+import { sqliteGeneration } from './access-key-generation.js';
 import type { DatabaseDialect } from './dialect.js';
 import { acquireProcessLock, ProcessLockError } from './process-lock.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import { registerNativeSqlite } from './sqlite-native.js';
 
 export const sqliteDialect: DatabaseDialect = {
@@ -138,11 +140,15 @@ export function openSqliteHandle(
       ? tryProcessLock(`${file}.lock`)
       : undefined;
   try {
-    const { db } = openSqlite(
+    const { db, raw } = openSqlite(
       file,
       options.server ? SERVER_CACHE_KIB : BULK_CACHE_KIB,
       options.synchronous,
     );
+    const keyGeneration = sqliteGeneration(raw);
+    // The server's WAL is checkpointed off the event loop (sqlite-checkpointer.ts).
+    const checkpointer =
+      options.server && file !== ':memory:' ? startCheckpointer(raw, file) : undefined;
     return {
       db,
       dialect: sqliteDialect,
@@ -152,7 +158,9 @@ export function openSqliteHandle(
       bulkLoad: options.bulkWriter === true && release !== undefined,
       // One serving process per file: a job is created where the engine runs, which wakes it.
       watchNewJobs: async () => async () => {},
+      accessKeyGeneration: () => keyGeneration.current(),
       close: async () => {
+        await checkpointer?.stop();
         await db.destroy();
         release?.();
       },

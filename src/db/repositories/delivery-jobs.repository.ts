@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, DeliveryJobProgressTable, DeliveryJobsTable } from '../schema.js';
+import { fixedQuery } from './fixed-query.js';
 
 export type DeliveryJobRow = Selectable<DeliveryJobsTable>;
 export type DeliveryJobProgressRow = Selectable<DeliveryJobProgressTable>;
@@ -33,15 +34,20 @@ export async function insertDeliveryJob(
 }
 
 /** The number of an account's jobs that have not been deleted. */
-export async function countDeliveryJobs(db: Kysely<Database>, accountId: string): Promise<number> {
-  const row = await db
+// The signed API's job reads are compiled once (fixed-query.ts): they run on every
+// ListDeliveryHistoryJobs / GetDeliveryHistoryJob call.
+const countJobs = fixedQuery((db, accountId: string) =>
+  db
     .selectFrom('delivery_jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('account_id', '=', accountId)
     .where('kind', '=', 'history')
-    .where('deleted_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .where('deleted_at', 'is', null),
+);
+
+export async function countDeliveryJobs(db: Kysely<Database>, accountId: string): Promise<number> {
+  const [row] = await countJobs(db, accountId);
+  return Number(row?.n ?? 0);
 }
 
 /** One page of an account's jobs, newest first, ties by JobId descending. */
@@ -51,7 +57,11 @@ export async function listDeliveryJobsPage(
   limit: number,
   offset: number,
 ): Promise<DeliveryJobRow[]> {
-  return db
+  return jobsPage(db, accountId, limit, offset);
+}
+
+const jobsPage = fixedQuery((db, accountId: string, limit: number, offset: number) =>
+  db
     .selectFrom('delivery_jobs')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -60,9 +70,8 @@ export async function listDeliveryJobsPage(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
-    .offset(offset)
-    .execute();
-}
+    .offset(offset),
+);
 
 /** A job of the account that has not been deleted. */
 export async function findLiveJob(
@@ -70,15 +79,19 @@ export async function findLiveJob(
   accountId: string,
   jobId: number,
 ): Promise<DeliveryJobRow | undefined> {
-  return db
+  const [row] = await liveJob(db, accountId, jobId);
+  return row;
+}
+
+const liveJob = fixedQuery((db, accountId: string, jobId: number) =>
+  db
     .selectFrom('delivery_jobs')
     .selectAll()
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
     .where('kind', '=', 'history')
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
+    .where('deleted_at', 'is', null),
+);
 
 /** decisions §5: a ClientToken is kept for its job's lifetime (until the job is deleted). */
 export async function findJobByClientToken(

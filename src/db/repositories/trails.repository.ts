@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, TrailsTable } from '../schema.js';
+import { fixedQuery } from './fixed-query.js';
 
 export type TrailRow = Selectable<TrailsTable>;
 export type NewTrailRow = Insertable<TrailsTable>;
@@ -28,14 +29,18 @@ export async function findTrail(
 
 /** Every trail of the account, oldest first (an account holds at most a few hundred). */
 export async function listTrails(db: Kysely<Database>, accountId: string): Promise<TrailRow[]> {
-  return db
+  return accountTrails(db, accountId);
+}
+
+/** Compiled once (fixed-query.ts): DescribeTrails runs it on every call. */
+const accountTrails = fixedQuery((db, accountId: string) =>
+  db
     .selectFrom('trails')
     .selectAll()
     .where('account_id', '=', accountId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
+    .orderBy('id'),
+);
 
 /**
  * How many of the account's trails count against a quota: single-account trails of one home

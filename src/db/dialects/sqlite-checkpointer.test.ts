@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../open-database.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'opentrail-checkpoint-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sizeOf = (file: string) => statSync(file).size;
+
+describe('the serving connection checkpoints off the event loop', () => {
+  it('never checkpoints itself, and the WAL still reaches the database file', async () => {
+    const file = path.join(dir, 'serve.db');
+    const handle = await openDatabase({ databasePath: file }, { server: true });
+    try {
+      const { rows } = await sql<{
+        wal_autocheckpoint: number;
+      }>`pragma wal_autocheckpoint`.execute(handle.db);
+      expect(Number(rows[0]?.wal_autocheckpoint)).toBe(0);
+      await sql`create table filler (body text)`.execute(handle.db);
+      const before = sizeOf(file);
+      // ~4 MB through the WAL: only the checkpointer thread can copy it into the file.
+      for (let i = 0; i < 40; i++) {
+        await handle.db.transaction().execute(async (trx) => {
+          for (let j = 0; j < 100; j++) {
+            await sql`insert into filler (body) values (${'x'.repeat(1_000)})`.execute(trx);
+          }
+        });
+      }
+      const deadline = Date.now() + 4_000;
+      while (sizeOf(file) < before + 3_000_000 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(sizeOf(file)).toBeGreaterThan(before + 3_000_000);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('leaves other connections (CLI, bulk writers) to checkpoint themselves', async () => {
+    const handle = await openDatabase({ databasePath: path.join(dir, 'cli.db') });
+    try {
+      const { rows } = await sql<{
+        wal_autocheckpoint: number;
+      }>`pragma wal_autocheckpoint`.execute(handle.db);
+      expect(Number(rows[0]?.wal_autocheckpoint)).toBe(10_000);
+    } finally {
+      await handle.close();
+    }
+  });
+});
