@@ -24,6 +24,8 @@ export interface Child {
   pid: number;
   /** Peak resident set size so far (Linux VmHWM), in MB; undefined elsewhere. */
   peakRssMb(): number | undefined;
+  /** CPU time (user + system) the process has used so far, in seconds; undefined off Linux. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,13 @@ function startChild(
       clearTimeout(timer);
       child.removeAllListeners('exit');
       const pid = child.pid ?? 0;
-      resolve({ url, pid, peakRssMb: () => peakRss(pid), stop });
+      resolve({
+        url,
+        pid,
+        peakRssMb: () => peakRss(pid),
+        cpuSeconds: () => cpuSecondsOf(pid),
+        stop,
+      });
     });
   });
 }
