@@ -183,8 +183,9 @@ async function main(): Promise<void> {
         events: sparseEvents,
         days: 89,
         env: dbEnv,
-        baselineDir: root,
+        baselineDir: sparseDir,
       });
+      print(sparse.row);
       const store = {
         dataDir: sparseDir,
         accountId: sparse.accountId,
