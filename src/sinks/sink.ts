@@ -38,6 +38,12 @@ export interface BatchContent {
   lastSeq: number;
   /** The stored event JSON texts, in sequence order (each a complete JSON object). */
   events: readonly string[];
+  /**
+   * eventTime (epoch ms) of each event, as the store's `event_time` column holds it (set from the
+   * event's `eventTime` when it was stored). When present, sinks take the times from here instead
+   * of parsing every event's JSON; the engine always passes it.
+   */
+  eventTimes?: readonly number[];
 }
 
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */

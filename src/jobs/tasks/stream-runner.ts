@@ -114,6 +114,7 @@ export async function runStreamChunk(
     firstSeq: (events[0] as StoredEvent).seq,
     lastSeq: (events[events.length - 1] as StoredEvent).seq,
     events: events.map((e) => e.json),
+    eventTimes: events.map((e) => e.eventTime),
   });
 
   let planned: Planned[];
