@@ -22,8 +22,9 @@ export type Destination =
     };
 
 /**
- * One planned batch of one acsRegion, in sequence order: for OSS the events of one 5-minute UTC
- * bucket of eventTime, for SLS a run of up to 4,096 events / 3 MB (src/jobs/batching/).
+ * One planned batch of one acsRegion, in sequence order: for OSS the events of one UTC bucket of
+ * eventTime (5 minutes live; up to a day for a history job, under a size cap), for SLS a run of
+ * up to 4,096 events / 3 MB (src/jobs/batching/).
  */
 export interface BatchContent {
   accountId: string;
@@ -31,7 +32,7 @@ export interface BatchContent {
   /** acsRegion of every event in the batch. */
   region: string;
   destination: Destination;
-  /** Start of the 5-minute UTC bucket (epoch ms); for SLS batches the first event's bucket. */
+  /** Start of the UTC bucket (epoch ms), the OSS name's timestamp; for SLS the first event's 5 minutes. */
   bucketStart: number;
   /** Sequences of the first and last event: a batch's identity in the event store. */
   firstSeq: number;

@@ -10,6 +10,7 @@ import * as m0007 from './0007-oss-live-delivery.js';
 import * as m0008 from './0008-leaner-event-indexes.js';
 import * as m0009 from './0009-job-control.js';
 import * as m0010 from './0010-lease-takeovers.js';
+import * as m0011 from './0011-batch-bucket-span.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -30,4 +31,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0008-leaner-event-indexes', m0008],
   ['0009-job-control', m0009],
   ['0010-lease-takeovers', m0010],
+  ['0011-batch-bucket-span', m0011],
 ];

@@ -104,7 +104,7 @@ export async function runStreamChunk(
     dataEvents,
     maxSeq: limit ? limit.maxSeq : (job.cutoff_seq ?? 0),
   };
-  const batching = batchingFor(destination);
+  const batching = batchingFor(destination, live ? 'live' : 'history', ctx.options.historyFileCap);
   const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
     accountId: job.account_id,
     trailName: job.trail_name,
@@ -129,7 +129,7 @@ export async function runStreamChunk(
       const events = await ctx.events.batch(filter, {
         firstSeq: b.first_seq,
         lastSeq: b.last_seq,
-        ...batching.rereadRange(b.bucket_start),
+        ...batching.rereadRange(b.bucket_start, b.bucket_ms),
       });
       if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
       const prepared = await sink.prepare(content(events, b.bucket_start));
@@ -156,7 +156,10 @@ export async function runStreamChunk(
     let batchNo = row.next_batch_no;
     for (const group of batching.group(events)) {
       const prepared = await sink.prepare(content(group.events, group.bucketStart));
-      planned.push({ row: { batch_no: batchNo++, chunk_end_seq: chunkEnd }, prepared });
+      planned.push({
+        row: { batch_no: batchNo++, chunk_end_seq: chunkEnd, bucket_ms: group.bucketMs },
+        prepared,
+      });
     }
     const now = ctx.clock.now();
     must(
@@ -171,6 +174,7 @@ export async function runStreamChunk(
           batch_no: r.batch_no,
           chunk_end_seq: r.chunk_end_seq,
           bucket_start: c.bucketStart,
+          bucket_ms: r.bucket_ms,
           first_seq: c.firstSeq,
           last_seq: c.lastSeq,
           event_count: count,
@@ -186,7 +190,7 @@ export async function runStreamChunk(
 }
 
 interface Planned {
-  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
+  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq' | 'bucket_ms'>;
   prepared: PreparedBatch;
 }
 
