@@ -57,6 +57,12 @@ export interface PreparedBatch {
   objectName: string;
   body: Buffer;
   count: number;
+  /**
+   * Sending this batch again replaces its first copy (a deterministic name and an overwriting
+   * write: the file sink, OSS). The engine then records acknowledgements per chunk rather than
+   * per batch (src/jobs/tasks/send-planned.ts); SLS PutLogs leaves it unset.
+   */
+  overwrites?: boolean;
 }
 
 export interface DeliveryAck {

@@ -1,30 +1,23 @@
 import type { LeasedJob } from '../../db/repositories/delivery-leases.repository.js';
 import {
   type BatchRow,
-  completeChunk,
-  insertFailure,
   listUnackedBatches,
-  markBatchAcked,
   type ProgressRow,
   planBatches,
-  recordStreamFailure,
   type StreamKey,
   setStreamStatus,
 } from '../../db/repositories/delivery-progress.repository.js';
 import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
-import {
-  type BatchContent,
-  isSinkError,
-  type PreparedBatch,
-  type Sink,
-  SinkError,
-} from '../../sinks/sink.js';
-import { backoffDelay } from '../backoff.js';
+import { type BatchContent, SinkError } from '../../sinks/sink.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
 import type { SliceContext, SliceOutcome } from './deliver-history.task.js';
+import { must } from './lease-lost.js';
 import { nextLiveChunk } from './live-flush.js';
+import { type Planned, sendPlanned, streamFailed } from './send-planned.js';
+
+export { LeaseLost, must } from './lease-lost.js';
 
 /**
  * The stream runner shared by history jobs and live streams: one chunk of one (region,
@@ -34,12 +27,6 @@ import { nextLiveChunk } from './live-flush.js';
  * live-flush.ts) and that a live stream never fails for good.
  */
 
-export class LeaseLost extends Error {}
-
-export function must(ok: boolean): void {
-  if (!ok) throw new LeaseLost('lease lost or job deleted');
-}
-
 /** A live stream with nothing to send yet: look again at `at` (no slice is spent waiting). */
 export type StreamOutcome = SliceOutcome | { kind: 'idle'; at: number };
 
@@ -48,17 +35,6 @@ function destinationOf(job: LeasedJob, key: string): JobDestination {
   const found = all.find((d) => d.key === key);
   if (!found) throw new Error(`job ${job.id} has no destination ${key}`);
   return found;
-}
-
-/** eventTime (epoch ms) of a stored event text, for the failure list; null when unreadable. */
-function eventTimeOf(json: string | undefined): number | null {
-  if (json === undefined) return null;
-  try {
-    const ms = Date.parse(String((JSON.parse(json) as { eventTime?: unknown }).eventTime));
-    return Number.isFinite(ms) ? ms : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -152,15 +128,15 @@ export async function runStreamChunk(
       return { kind: 'continue' };
     }
     chunkEnd = (events[events.length - 1] as StoredEvent).seq;
-    planned = [];
-    let batchNo = row.next_batch_no;
-    for (const group of batching.group(events)) {
-      const prepared = await sink.prepare(content(group.events, group.bucketStart));
-      planned.push({
-        row: { batch_no: batchNo++, chunk_end_seq: chunkEnd, bucket_ms: group.bucketMs },
-        prepared,
-      });
-    }
+    // Prepared side by side: a sink that compresses (OSS gzip) does it on the thread pool.
+    const groups = batching.group(events);
+    const prepared = await Promise.all(
+      groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
+    );
+    planned = groups.map((g, i) => ({
+      row: { batch_no: row.next_batch_no + i, chunk_end_seq: chunkEnd, bucket_ms: g.bucketMs },
+      prepared: prepared[i] as Planned['prepared'],
+    }));
     const now = ctx.clock.now();
     must(
       await planBatches(
@@ -187,139 +163,4 @@ export async function runStreamChunk(
     );
   }
   return sendPlanned(key, destination.kind, chunkEnd, planned, sink, ctx, live);
-}
-
-interface Planned {
-  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq' | 'bucket_ms'>;
-  prepared: PreparedBatch;
-}
-
-async function sendPlanned(
-  key: StreamKey,
-  destinationKind: string,
-  chunkEnd: number,
-  planned: Planned[],
-  sink: Sink,
-  ctx: SliceContext,
-  live: boolean,
-): Promise<SliceOutcome> {
-  let failure: unknown;
-  let failed: PreparedBatch | undefined;
-  let next = 0;
-  let acked = 0;
-  // A worker stops taking batches when the slice is aborted or the engine drains; the others
-  // finish (and checkpoint) what they already sent before the chunk is given back.
-  const stopping = () => ctx.signal.aborted || ctx.draining?.aborted === true;
-  const worker = async () => {
-    while (failure === undefined && next < planned.length) {
-      if (stopping()) return;
-      const item = planned[next++] as (typeof planned)[number];
-      try {
-        await sink.deliver(item.prepared, ctx.signal);
-      } catch (e) {
-        if (failure === undefined) {
-          failure = e;
-          failed = item.prepared;
-        }
-        return;
-      }
-      ctx.crashPoint?.('after-ack');
-      must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
-      ctx.metrics?.eventsDelivered(destinationKind, item.prepared.count);
-      acked++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
-  const now = ctx.clock.now();
-  // Stopped before every batch was sent: the acknowledged ones are saved; the rest wait.
-  if (failure === undefined && next < planned.length) throw new LeaseLost('stopping');
-  if (failure === undefined) {
-    must(
-      await completeChunk(ctx.db, key, ctx.owner, {
-        endSeq: chunkEnd,
-        now,
-        beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
-      }),
-    );
-    return { kind: 'continue' };
-  }
-  if (ctx.signal.aborted) throw new LeaseLost('aborted');
-  return streamFailed(key, destinationKind, failure, { acked, failed }, ctx, live);
-}
-
-/**
- * A stream's attempt failed: count it, list it ([C2]), and either back off or, when the error
- * is final or the budget is spent, mark the region failed.
- */
-async function streamFailed(
-  key: StreamKey,
-  destinationKind: string,
-  failure: unknown,
-  attempt: { acked: number; failed?: PreparedBatch | undefined },
-  ctx: SliceContext,
-  live: boolean,
-): Promise<SliceOutcome> {
-  const { acked, failed } = attempt;
-  const now = ctx.clock.now();
-  const details = isSinkError(failure)
-    ? failure.details
-    : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
-  const message = failure instanceof Error ? failure.message : String(failure);
-  // The budget counts attempts in a row that delivered nothing: a long job on a lossy network
-  // must not die of scattered transient errors between successful batches.
-  const failures = await recordStreamFailure(ctx.db, key, ctx.owner, {
-    code: details.code,
-    message,
-    now,
-    progressed: acked > 0,
-  });
-  if (failures === undefined) throw new LeaseLost('lease lost');
-  // The failure list ([C2]) is a history job's; a live stream shows its error in GetTrailStatus.
-  if (!live) {
-    await insertFailure(ctx.db, {
-      job_id: key.jobId,
-      region: key.region,
-      destination: key.destination,
-      error_code: details.code,
-      error_message: message,
-      attempts: failures,
-      first_event_time: eventTimeOf(failed?.content.events[0]),
-      last_event_time: eventTimeOf(failed?.content.events.at(-1)),
-      created_at: now,
-    });
-  }
-  ctx.metrics?.deliveryFailed(destinationKind, details.code);
-  ctx.logger.warn(
-    {
-      jobId: key.jobId,
-      region: key.region,
-      destination: key.destination,
-      code: details.code,
-      failures,
-    },
-    'delivery failed',
-  );
-  // A live stream never fails for good: it backs off (at most backoffMaxMs) and recovers when
-  // the destination does; the error shows in GetTrailStatus meanwhile.
-  if (!live && (!details.retryable || failures >= ctx.options.maxFailures)) {
-    must(
-      await setStreamStatus(ctx.db, key, ctx.owner, {
-        status: 3,
-        now,
-        errorCode: details.code,
-        errorMessage: message,
-      }),
-    );
-    return { kind: 'continue' };
-  }
-  const delay = backoffDelay(
-    failures,
-    {
-      baseMs: ctx.options.backoffBaseMs,
-      maxMs: ctx.options.backoffMaxMs,
-      retryAfterMs: details.retryAfterMs,
-    },
-    ctx.random,
-  );
-  return { kind: 'retry', at: now + delay };
 }
