@@ -15,6 +15,7 @@ import type { ScopeFilter, StoredEvent } from '../event-source.js';
 import type { SliceContext, SliceOutcome } from './deliver-history.task.js';
 import { must } from './lease-lost.js';
 import { nextLiveChunk } from './live-flush.js';
+import { ChunkReadAhead, type ReadChunk } from './read-ahead.js';
 import { type Planned, sendPlanned, streamFailed } from './send-planned.js';
 
 export { LeaseLost, must } from './lease-lost.js';
@@ -93,6 +94,19 @@ export async function runStreamChunk(
     eventTimes: events.map((e) => e.eventTime),
   });
 
+  /** Groups a chunk into batches, prepared side by side (OSS gzip runs on the thread pool). */
+  const prepareChunk = async (events: StoredEvent[]): Promise<ReadChunk> => {
+    const groups = batching.group(events);
+    const prepared = await Promise.all(
+      groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
+    );
+    return { events, groups, prepared };
+  };
+  const readChunk = async (afterSeq: number) =>
+    prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));
+  const aheadKey = (afterSeq: number) =>
+    ChunkReadAhead.key(job.id, row.region, row.destination, afterSeq);
+
   let planned: Planned[];
   let chunkEnd: number;
   const pending = await listUnackedBatches(ctx.db, key);
@@ -118,21 +132,21 @@ export async function runStreamChunk(
       planned.push({ row: b, prepared });
     }
   } else {
-    const next = live
-      ? await nextLiveChunk(job, row, destination, filter, ctx, limit?.ended === true)
-      : { events: await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize) };
-    if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
-    const { events } = next;
+    let chunk: ReadChunk;
+    if (live) {
+      const next = await nextLiveChunk(job, row, destination, filter, ctx, limit?.ended === true);
+      if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
+      chunk = await prepareChunk(next.events);
+    } else {
+      const ahead = ctx.readAhead?.take(aheadKey(row.checkpoint_seq));
+      chunk = await (ahead ?? readChunk(row.checkpoint_seq));
+    }
+    const { events, groups, prepared } = chunk;
     if (events.length === 0) {
       must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
       return { kind: 'continue' };
     }
     chunkEnd = (events[events.length - 1] as StoredEvent).seq;
-    // Prepared side by side: a sink that compresses (OSS gzip) does it on the thread pool.
-    const groups = batching.group(events);
-    const prepared = await Promise.all(
-      groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
-    );
     planned = groups.map((g, i) => ({
       row: { batch_no: row.next_batch_no + i, chunk_end_seq: chunkEnd, bucket_ms: g.bucketMs },
       prepared: prepared[i] as Planned['prepared'],
@@ -161,6 +175,18 @@ export async function runStreamChunk(
         now,
       ),
     );
+  }
+  // A full history chunk: the next one is read and prepared while this one is sent.
+  if (
+    !live &&
+    ctx.readAhead &&
+    pending.length === 0 &&
+    planned.length > 0 &&
+    planned.reduce((n, p) => n + p.prepared.count, 0) >= ctx.options.chunkSize &&
+    !ctx.signal.aborted &&
+    ctx.draining?.aborted !== true
+  ) {
+    ctx.readAhead.put(aheadKey(chunkEnd), readChunk(chunkEnd));
   }
   return sendPlanned(key, destination.kind, chunkEnd, planned, sink, ctx, live);
 }
