@@ -98,6 +98,13 @@ export const configSchema = z
          * into hours, 5 minutes, then runs only above this many events (or 8 MiB of JSON).
          */
         historyFileEvents: z.coerce.number().int().min(1).max(100_000).default(10_000),
+        /**
+         * Read and prepare a history stream's next chunk while the current one is sent (faster,
+         * at the cost of one more chunk in memory per stream being delivered).
+         */
+        readAhead: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(true),
         /** Failed attempts before a region is marked failed. */
         maxFailures: z.coerce.number().int().min(1).max(100).default(8),
         /**

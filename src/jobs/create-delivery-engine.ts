@@ -44,6 +44,7 @@ export function createDeliveryEngine(deps: {
         ...DEFAULT_ENGINE_OPTIONS.historyFileCap,
         maxEvents: config.delivery.historyFileEvents,
       },
+      readAhead: config.delivery.readAhead,
       // A live stream with nothing new looks again as often as an idle worker polls.
       liveIdleMs: config.delivery.pollMs,
     },

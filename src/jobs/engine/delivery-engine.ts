@@ -139,7 +139,7 @@ export class DeliveryEngine {
         owner,
         signal: slice.signal,
         draining: this.drainController.signal,
-        readAhead: this.readAhead,
+        readAhead: options.readAhead ? this.readAhead : undefined,
       });
     } catch (err) {
       this.deps.logger.error({ err, jobId: job.id }, 'delivery slice crashed; retrying later');

@@ -28,6 +28,8 @@ export interface EngineOptions {
   liveIdleMs: number;
   /** Largest history OSS object before its bucket is split (day → hour → 5 min → runs). */
   historyFileCap: FileCap;
+  /** Read and prepare a history stream's next chunk while the current one is sent. */
+  readAhead: boolean;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -44,4 +46,5 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   liveFlushEvents: 10_000,
   liveIdleMs: 1_000,
   historyFileCap: HISTORY_FILE_CAP,
+  readAhead: true,
 };
