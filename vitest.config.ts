@@ -25,6 +25,7 @@ const DATABASE_UNIT_TESTS = [
   'src/domain/operations/doctor.test.ts',
   'src/domain/trails/trails.test.ts',
   'src/jobs/delivery-hold.test.ts',
+  'src/jobs/engine/chunk-pipeline.test.ts',
   'src/jobs/engine/delivery-engine.test.ts',
 ];
 

@@ -25,6 +25,8 @@ const ALL = [
   'api',
   'lookup',
   'history-file',
+  'history-file-oss',
+  'history-sparse',
   'history-sls',
   'history-oss',
   'live-file',
@@ -35,6 +37,7 @@ type Bench = (typeof ALL)[number];
 const { values: flags } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
+    'sparse-events': { type: 'string', default: '100000' },
     'api-requests': { type: 'string', default: '20000' },
     connections: { type: 'string', default: '32' },
     lookups: { type: 'string', default: '180' },
@@ -56,6 +59,7 @@ function whole(name: string, value: string | undefined): number {
 const tiny = flags.tiny;
 // Tiny: few enough that the sparse OSS history (about one object per event) stays quick.
 const events = tiny ? 1_000 : whole('events', flags.events);
+const sparseEvents = tiny ? 300 : whole('sparse-events', flags['sparse-events']);
 const apiRequests = tiny ? 200 : whole('api-requests', flags['api-requests']);
 const connections = tiny ? 4 : whole('connections', flags.connections);
 const lookups = tiny ? 18 : whole('lookups', flags.lookups);
@@ -71,7 +75,7 @@ only.add('seed');
 function checkDisk(root: string): void {
   const s = statfsSync(root);
   const free = s.bavail * s.bsize;
-  const need = events * (4_096 + 2 * 1_024) * 1.5;
+  const need = (events + sparseEvents) * (4_096 + 2 * 1_024) * 1.5;
   if (free < need) {
     throw new Error(
       `${root} has ${(free / 2 ** 30).toFixed(1)} GiB free; ${events} events need about ${(need / 2 ** 30).toFixed(1)} GiB`,
@@ -146,16 +150,59 @@ async function main(): Promise<void> {
       trail: string,
       env: Record<string, string>,
       destination?: Record<string, string>,
+      store = { dataDir, accountId, events, baseline, spread: undefined as string | undefined },
     ) => {
-      const serve = await startServe({ dataDir, env: { ...serveEnv, ...env } });
+      const serve = await startServe({
+        dataDir: store.dataDir,
+        env: { ...serveEnv, OPENTRAIL_ACCOUNT_ID: store.accountId, ...env },
+      });
       try {
-        const times = await runHistoryJob(serve.url, key, accountId, trail, destination);
-        print(historyRow({ sink, events, times, peakRssMb: serve.peakRssMb(), baseline }));
+        const cpuBefore = serve.cpuSeconds();
+        const times = await runHistoryJob(serve.url, key, store.accountId, trail, destination);
+        const cpuAfter = serve.cpuSeconds();
+        const cpuSeconds =
+          cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+        print(historyRow({ sink, times, peakRssMb: serve.peakRssMb(), cpuSeconds, ...store }));
       } finally {
         await serve.stop();
       }
     };
+    /** An OSS trail with `historyToOss` and no OSS endpoint: the OSS-layout file sink. */
+    const ossToFile = { OPENTRAIL_DELIVERY_HISTORY_TO_OSS: 'true' };
     if (only.has('history-file')) await history('file sink (SLS layout)', 'bench-file', {});
+    if (only.has('history-file-oss')) {
+      await history('file sink (OSS layout)', 'bench-file-oss', ossToFile, {
+        OssBucketName: 'bench-bucket',
+      });
+    }
+    if (only.has('history-sparse')) {
+      // Its own store: the same generator over 89 days (inside the job's 90-day window).
+      const sparseDir = path.join(root, 'sparse');
+      mkdirSync(sparseDir);
+      const sparse = await seedBench({
+        dataDir: sparseDir,
+        events: sparseEvents,
+        days: 89,
+        env: dbEnv,
+        baselineDir: sparseDir,
+      });
+      print(sparse.row);
+      const store = {
+        dataDir: sparseDir,
+        accountId: sparse.accountId,
+        events: sparseEvents,
+        baseline: databaseUrl ? undefined : scanGzipBaseline(sparseDir, sparse.accountId),
+        spread: 'over 89 days (sparse)',
+      };
+      await history('file sink (SLS layout)', 'bench-sparse', {}, undefined, store);
+      await history(
+        'file sink (OSS layout)',
+        'bench-sparse-oss',
+        ossToFile,
+        { OssBucketName: 'bench-bucket' },
+        store,
+      );
+    }
     if (only.has('history-sls')) {
       const sls = await devSls('dev-sls');
       try {

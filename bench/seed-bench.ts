@@ -39,11 +39,14 @@ export function sqliteInsertBaseline(dir: string, rows: number): number {
 export async function seedBench(o: {
   dataDir: string;
   events: number;
+  /** Length of the history (default 2 days: the dense store every other benchmark reads). */
+  days?: number;
   env: Record<string, string>;
   baselineDir: string;
 }): Promise<SeedResult> {
+  const days = o.days ?? 2;
   const run = await runCli(
-    ['seed', '--data-dir', o.dataDir, '--events', String(o.events), '--days', '2'].concat([
+    ['seed', '--data-dir', o.dataDir, '--events', String(o.events), '--days', String(days)].concat([
       '--regions',
       BENCH_REGIONS,
       '--seed',
@@ -63,7 +66,7 @@ export async function seedBench(o: {
     accountId: summary.accounts[0] ?? '',
     seconds: summary.seconds,
     row: {
-      benchmark: 'seed into an empty store (2 days, 5 regions)',
+      benchmark: `seed into an empty store (${days} days, 5 regions)`,
       size: `${o.events.toLocaleString('en-US')} events`,
       result:
         run.cpuSeconds === undefined

@@ -93,6 +93,18 @@ export const configSchema = z
          */
         liveFlushMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
         liveFlushEvents: z.coerce.number().int().min(1).max(100_000).default(10_000),
+        /**
+         * A history job's OSS object (or OSS-layout file) covers a UTC day of one region, split
+         * into hours, 5 minutes, then runs only above this many events (or 8 MiB of JSON).
+         */
+        historyFileEvents: z.coerce.number().int().min(1).max(100_000).default(10_000),
+        /**
+         * Read and prepare a history stream's next chunk while the current one is sent (faster,
+         * at the cost of one more chunk in memory per stream being delivered).
+         */
+        readAhead: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+          .default(true),
         /** Failed attempts before a region is marked failed. */
         maxFailures: z.coerce.number().int().min(1).max(100).default(8),
         /**

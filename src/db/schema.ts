@@ -114,6 +114,8 @@ export interface DeliveryBatchesTable {
   batch_no: number;
   chunk_end_seq: number;
   bucket_start: number;
+  /** Length of the batch's time bucket (5 minutes, an hour or a day); 0012. */
+  bucket_ms: Generated<number>;
   first_seq: number;
   last_seq: number;
   event_count: number;

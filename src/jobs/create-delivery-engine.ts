@@ -40,6 +40,11 @@ export function createDeliveryEngine(deps: {
       maxFailures: config.delivery.maxFailures,
       liveFlushMs: config.delivery.liveFlushMs,
       liveFlushEvents: config.delivery.liveFlushEvents,
+      historyFileCap: {
+        ...DEFAULT_ENGINE_OPTIONS.historyFileCap,
+        maxEvents: config.delivery.historyFileEvents,
+      },
+      readAhead: config.delivery.readAhead,
       // A live stream with nothing new looks again as often as an idle worker polls.
       liveIdleMs: config.delivery.pollMs,
     },

@@ -22,8 +22,9 @@ export type Destination =
     };
 
 /**
- * One planned batch of one acsRegion, in sequence order: for OSS the events of one 5-minute UTC
- * bucket of eventTime, for SLS a run of up to 4,096 events / 3 MB (src/jobs/batching/).
+ * One planned batch of one acsRegion, in sequence order: for OSS the events of one UTC bucket of
+ * eventTime (5 minutes live; up to a day for a history job, under a size cap), for SLS a run of
+ * up to 4,096 events / 3 MB (src/jobs/batching/).
  */
 export interface BatchContent {
   accountId: string;
@@ -31,13 +32,19 @@ export interface BatchContent {
   /** acsRegion of every event in the batch. */
   region: string;
   destination: Destination;
-  /** Start of the 5-minute UTC bucket (epoch ms); for SLS batches the first event's bucket. */
+  /** Start of the UTC bucket (epoch ms), the OSS name's timestamp; for SLS the first event's 5 minutes. */
   bucketStart: number;
   /** Sequences of the first and last event: a batch's identity in the event store. */
   firstSeq: number;
   lastSeq: number;
   /** The stored event JSON texts, in sequence order (each a complete JSON object). */
   events: readonly string[];
+  /**
+   * eventTime (epoch ms) of each event, as the store's `event_time` column holds it (set from the
+   * event's `eventTime` when it was stored). When present, sinks take the times from here instead
+   * of parsing every event's JSON; the engine always passes it.
+   */
+  eventTimes?: readonly number[];
 }
 
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */
@@ -50,6 +57,12 @@ export interface PreparedBatch {
   objectName: string;
   body: Buffer;
   count: number;
+  /**
+   * Sending this batch again replaces its first copy (a deterministic name and an overwriting
+   * write: the file sink, OSS). The engine then records acknowledgements per chunk rather than
+   * per batch (src/jobs/tasks/send-planned.ts); SLS PutLogs leaves it unset.
+   */
+  overwrites?: boolean;
 }
 
 export interface DeliveryAck {

@@ -74,6 +74,7 @@ describe('history + live delivery killed with SIGKILL mid-delivery', () => {
           pollMs: 50,
           liveFlushMs: 200,
           liveFlushEvents: 4,
+          historyFileEvents: 1, // one history object per event: a kill point between any two
         },
       }),
     );

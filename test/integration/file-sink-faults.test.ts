@@ -65,6 +65,8 @@ function startEngine(fs: FileSystem) {
       maxFailures: 4,
       backoffBaseMs: 20,
       backoffMaxMs: 100,
+      // Small objects (events come a minute apart): several files per chunk, two written at once.
+      historyFileCap: { maxEvents: 5, maxBytes: 2 ** 20 },
     },
   });
   engine.start();

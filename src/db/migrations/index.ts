@@ -11,6 +11,7 @@ import * as m0008 from './0008-leaner-event-indexes.js';
 import * as m0009 from './0009-job-control.js';
 import * as m0010 from './0010-lease-takeovers.js';
 import * as m0011 from './0011-access-key-generation.js';
+import * as m0012 from './0012-batch-bucket-span.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -32,4 +33,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0009-job-control', m0009],
   ['0010-lease-takeovers', m0010],
   ['0011-access-key-generation', m0011],
+  ['0012-batch-bucket-span', m0012],
 ];

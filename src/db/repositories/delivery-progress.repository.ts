@@ -99,6 +99,24 @@ export async function markBatchAcked(
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Records several acknowledgements of one stream in one statement; false when the lease is gone. */
+export async function markBatchesAcked(
+  db: Kysely<Database>,
+  key: StreamKey,
+  batchNos: readonly number[],
+  owner: string,
+): Promise<boolean> {
+  if (batchNos.length === 0) return true;
+  const r = await db
+    .updateTable('delivery_batches')
+    .set({ acked: 1 })
+    .where(inStream(key))
+    .where('batch_no', 'in', batchNos)
+    .where(ownedBy(key.jobId, owner))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 /** A sum over the planned batches of one stream's chunk, as a subquery. */
 function chunkSum(key: StreamKey, endSeq: number, what: 'event_count' | 'bytes' | 'count(*)') {
   const value =

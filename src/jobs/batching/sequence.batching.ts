@@ -4,7 +4,7 @@ import {
   slsEventSize,
   slsRawSize,
 } from '../../sinks/sls/sls-log-group.js';
-import { bucketOf, type StoredEvent } from '../event-source.js';
+import { BUCKET_MS, bucketOf, type StoredEvent } from '../event-source.js';
 import type { Batching, EventGroup } from './batching.js';
 
 /** The LogGroup's own bytes (the topic) before any log. */
@@ -49,5 +49,9 @@ export function sequenceBatching(
 }
 
 function groupOf(events: StoredEvent[]): EventGroup {
-  return { events, bucketStart: bucketOf((events[0] as StoredEvent).eventTime) };
+  return {
+    events,
+    bucketStart: bucketOf((events[0] as StoredEvent).eventTime),
+    bucketMs: BUCKET_MS,
+  };
 }

@@ -2,8 +2,9 @@ import { BUCKET_MS, bucketOf, type StoredEvent } from '../event-source.js';
 import type { Batching, EventGroup } from './batching.js';
 
 /**
- * OSS objects (and OSS-layout files) hold the events of one 5-minute UTC bucket of eventTime,
- * as ActionTrail names them; a chunk of N events may therefore become up to N batches.
+ * Live OSS objects (and OSS-layout files) hold the events of one 5-minute UTC bucket of
+ * eventTime, as ActionTrail names them; a chunk of N events may therefore become up to N
+ * batches (live flushes gather minutes of events first, see live-flush.ts).
  */
 export function timeBucketBatching(): Batching {
   return {
@@ -15,7 +16,11 @@ export function timeBucketBatching(): Batching {
         if (g) g.push(e);
         else groups.set(b, [e]);
       }
-      return [...groups].map(([bucketStart, group]) => ({ bucketStart, events: group }));
+      return [...groups].map(([bucketStart, group]) => ({
+        bucketStart,
+        bucketMs: BUCKET_MS,
+        events: group,
+      }));
     },
     rereadRange: (bucketStart) => ({ from: bucketStart, to: bucketStart + BUCKET_MS }),
   };

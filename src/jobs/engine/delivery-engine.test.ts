@@ -29,6 +29,9 @@ describe('DeliveryEngine', () => {
     chunkSize: 50,
     inFlight: 3,
     maxFailures: 3,
+    // A few events per object (events come every 97 s): many batches per chunk, as a dense
+    // history has, so acknowledgements, failures and takeovers fall between batches.
+    historyFileCap: { maxEvents: 3, maxBytes: 2 ** 20 },
   };
 
   beforeEach(async () => {

@@ -16,6 +16,7 @@ import type { Destination, Sink } from '../../sinks/sink.js';
 import type { CrashPoint } from '../crash-points.js';
 import type { EventSource } from '../event-source.js';
 import { runDeliverySlice, type SliceOutcome } from '../tasks/deliver-history.task.js';
+import { ChunkReadAhead } from '../tasks/read-ahead.js';
 import type { EngineOptions } from './engine-options.js';
 
 export interface EngineDeps {
@@ -73,6 +74,8 @@ export interface ForcedFailure {
  * the engine without timers (architecture lesson 12).
  */
 export class DeliveryEngine {
+  /** History chunks read and prepared while the previous one is sent (tasks/read-ahead.ts). */
+  private readonly readAhead = new ChunkReadAhead();
   readonly owner: string;
   private running = false;
   private loops: Promise<void>[] = [];
@@ -136,6 +139,7 @@ export class DeliveryEngine {
         owner,
         signal: slice.signal,
         draining: this.drainController.signal,
+        readAhead: options.readAhead ? this.readAhead : undefined,
       });
     } catch (err) {
       this.deps.logger.error({ err, jobId: job.id }, 'delivery slice crashed; retrying later');
@@ -144,6 +148,8 @@ export class DeliveryEngine {
       clearInterval(heartbeat);
       this.stopController.signal.removeEventListener('abort', onStop);
     }
+    // A chunk read ahead is kept only for a job this engine goes on with.
+    if (outcome.kind === 'finished' || outcome.kind === 'lost') this.readAhead.forgetJob(job.id);
     // 'lost' also releases: after a graceful stop the job is free at once for the next process
     // (when the lease really went to someone else, the owner-conditioned update is a no-op).
     if (outcome.kind === 'continue' || outcome.kind === 'lost') {

@@ -1,3 +1,5 @@
+import { type FileCap, HISTORY_FILE_CAP } from '../batching/coarse-bucket.batching.js';
+
 export interface EngineOptions {
   /** Concurrent workers in this process. */
   workers: number;
@@ -24,6 +26,10 @@ export interface EngineOptions {
   liveFlushEvents: number;
   /** How often a live stream with nothing new looks again (SLS freshness). */
   liveIdleMs: number;
+  /** Largest history OSS object before its bucket is split (day → hour → 5 min → runs). */
+  historyFileCap: FileCap;
+  /** Read and prepare a history stream's next chunk while the current one is sent. */
+  readAhead: boolean;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -39,4 +45,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   liveFlushMs: 60_000,
   liveFlushEvents: 10_000,
   liveIdleMs: 1_000,
+  historyFileCap: HISTORY_FILE_CAP,
+  readAhead: true,
 };

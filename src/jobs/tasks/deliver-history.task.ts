@@ -14,6 +14,7 @@ import type { CrashPoint } from '../crash-points.js';
 import type { JobSteering } from '../engine/delivery-engine.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import type { EventSource } from '../event-source.js';
+import type { ChunkReadAhead } from './read-ahead.js';
 import { LeaseLost, must, runStreamChunk } from './stream-runner.js';
 
 export interface SliceContext {
@@ -31,6 +32,8 @@ export interface SliceContext {
   crashPoint?: CrashPoint;
   metrics?: Metrics | undefined;
   steering?: JobSteering | undefined;
+  /** The engine's read-ahead of history chunks (src/jobs/tasks/read-ahead.ts); none in tests. */
+  readAhead?: ChunkReadAhead | undefined;
 }
 
 /** What the engine does with the job after one slice. */

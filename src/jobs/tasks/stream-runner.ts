@@ -1,30 +1,24 @@
 import type { LeasedJob } from '../../db/repositories/delivery-leases.repository.js';
 import {
   type BatchRow,
-  completeChunk,
-  insertFailure,
   listPlannedBatches,
-  markBatchAcked,
   type ProgressRow,
   planBatches,
-  recordStreamFailure,
   type StreamKey,
   setStreamStatus,
 } from '../../db/repositories/delivery-progress.repository.js';
 import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
-import {
-  type BatchContent,
-  isSinkError,
-  type PreparedBatch,
-  type Sink,
-  SinkError,
-} from '../../sinks/sink.js';
-import { backoffDelay } from '../backoff.js';
+import { type BatchContent, SinkError } from '../../sinks/sink.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
 import type { SliceContext, SliceOutcome } from './deliver-history.task.js';
+import { must } from './lease-lost.js';
 import { nextLiveChunk } from './live-flush.js';
+import { ChunkReadAhead, type ReadChunk } from './read-ahead.js';
+import { type Planned, sendPlanned, streamFailed } from './send-planned.js';
+
+export { LeaseLost, must } from './lease-lost.js';
 
 /**
  * The stream runner shared by history jobs and live streams: one chunk of one (region,
@@ -34,12 +28,6 @@ import { nextLiveChunk } from './live-flush.js';
  * live-flush.ts) and that a live stream never fails for good.
  */
 
-export class LeaseLost extends Error {}
-
-export function must(ok: boolean): void {
-  if (!ok) throw new LeaseLost('lease lost or job deleted');
-}
-
 /** A live stream with nothing to send yet: look again at `at` (no slice is spent waiting). */
 export type StreamOutcome = SliceOutcome | { kind: 'idle'; at: number };
 
@@ -48,17 +36,6 @@ function destinationOf(job: LeasedJob, key: string): JobDestination {
   const found = all.find((d) => d.key === key);
   if (!found) throw new Error(`job ${job.id} has no destination ${key}`);
   return found;
-}
-
-/** eventTime (epoch ms) of a stored event text, for the failure list; null when unreadable. */
-function eventTimeOf(json: string | undefined): number | null {
-  if (json === undefined) return null;
-  try {
-    const ms = Date.parse(String((JSON.parse(json) as { eventTime?: unknown }).eventTime));
-    return Number.isFinite(ms) ? ms : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -104,7 +81,7 @@ export async function runStreamChunk(
     dataEvents,
     maxSeq: limit ? limit.maxSeq : (job.cutoff_seq ?? 0),
   };
-  const batching = batchingFor(destination);
+  const batching = batchingFor(destination, live ? 'live' : 'history', ctx.options.historyFileCap);
   const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
     accountId: job.account_id,
     trailName: job.trail_name,
@@ -114,7 +91,21 @@ export async function runStreamChunk(
     firstSeq: (events[0] as StoredEvent).seq,
     lastSeq: (events[events.length - 1] as StoredEvent).seq,
     events: events.map((e) => e.json),
+    eventTimes: events.map((e) => e.eventTime),
   });
+
+  /** Groups a chunk into batches, prepared side by side (OSS gzip runs on the thread pool). */
+  const prepareChunk = async (events: StoredEvent[]): Promise<ReadChunk> => {
+    const groups = batching.group(events);
+    const prepared = await Promise.all(
+      groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
+    );
+    return { events, groups, prepared };
+  };
+  const readChunk = async (afterSeq: number) =>
+    prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));
+  const aheadKey = (afterSeq: number) =>
+    ChunkReadAhead.key(job.id, row.region, row.destination, afterSeq);
 
   let planned: Planned[];
   let chunkEnd: number;
@@ -124,14 +115,14 @@ export async function runStreamChunk(
     chunkEnd = (under[0] as BatchRow).chunk_end_seq;
     // After a crash or a failed send: the unacknowledged ones again, same events, bytes and
     // name. When every batch was acknowledged (a kill inside or just before the checkpoint
-    // transaction) nothing is sent and the chunk is only checkpointed: scanning it again
-    // would send it twice, which SLS stores twice, and count it twice.
+    // transaction) nothing is sent and the chunk is only checkpointed (sendPlanned with no
+    // batch): scanning it again would send it twice, which SLS stores twice, and count it twice.
     planned = [];
-    for (const b of under.filter((row) => row.acked === 0)) {
+    for (const b of under.filter((r) => r.acked === 0)) {
       const events = await ctx.events.batch(filter, {
         firstSeq: b.first_seq,
         lastSeq: b.last_seq,
-        ...batching.rereadRange(b.bucket_start),
+        ...batching.rereadRange(b.bucket_start, b.bucket_ms),
       });
       if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
       const prepared = await sink.prepare(content(events, b.bucket_start));
@@ -144,22 +135,25 @@ export async function runStreamChunk(
       planned.push({ row: b, prepared });
     }
   } else {
-    const next = live
-      ? await nextLiveChunk(job, row, destination, filter, ctx, limit?.ended === true)
-      : { events: await ctx.events.scan(filter, row.checkpoint_seq, ctx.options.chunkSize) };
-    if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
-    const { events } = next;
+    let chunk: ReadChunk;
+    if (live) {
+      const next = await nextLiveChunk(job, row, destination, filter, ctx, limit?.ended === true);
+      if ('idleUntil' in next) return { kind: 'idle', at: next.idleUntil };
+      chunk = await prepareChunk(next.events);
+    } else {
+      const ahead = ctx.readAhead?.take(aheadKey(row.checkpoint_seq));
+      chunk = await (ahead ?? readChunk(row.checkpoint_seq));
+    }
+    const { events, groups, prepared } = chunk;
     if (events.length === 0) {
       must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
       return { kind: 'continue' };
     }
     chunkEnd = (events[events.length - 1] as StoredEvent).seq;
-    planned = [];
-    let batchNo = row.next_batch_no;
-    for (const group of batching.group(events)) {
-      const prepared = await sink.prepare(content(group.events, group.bucketStart));
-      planned.push({ row: { batch_no: batchNo++, chunk_end_seq: chunkEnd }, prepared });
-    }
+    planned = groups.map((g, i) => ({
+      row: { batch_no: row.next_batch_no + i, chunk_end_seq: chunkEnd, bucket_ms: g.bucketMs },
+      prepared: prepared[i] as Planned['prepared'],
+    }));
     const now = ctx.clock.now();
     must(
       await planBatches(
@@ -173,6 +167,7 @@ export async function runStreamChunk(
           batch_no: r.batch_no,
           chunk_end_seq: r.chunk_end_seq,
           bucket_start: c.bucketStart,
+          bucket_ms: r.bucket_ms,
           first_seq: c.firstSeq,
           last_seq: c.lastSeq,
           event_count: count,
@@ -184,140 +179,17 @@ export async function runStreamChunk(
       ),
     );
   }
+  // A full history chunk: the next one is read and prepared while this one is sent.
+  if (
+    !live &&
+    ctx.readAhead &&
+    under.length === 0 &&
+    planned.length > 0 &&
+    planned.reduce((n, p) => n + p.prepared.count, 0) >= ctx.options.chunkSize &&
+    !ctx.signal.aborted &&
+    ctx.draining?.aborted !== true
+  ) {
+    ctx.readAhead.put(aheadKey(chunkEnd), readChunk(chunkEnd));
+  }
   return sendPlanned(key, destination.kind, chunkEnd, planned, sink, ctx, live);
-}
-
-interface Planned {
-  row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq'>;
-  prepared: PreparedBatch;
-}
-
-async function sendPlanned(
-  key: StreamKey,
-  destinationKind: string,
-  chunkEnd: number,
-  planned: Planned[],
-  sink: Sink,
-  ctx: SliceContext,
-  live: boolean,
-): Promise<SliceOutcome> {
-  let failure: unknown;
-  let failed: PreparedBatch | undefined;
-  let next = 0;
-  let acked = 0;
-  // A worker stops taking batches when the slice is aborted or the engine drains; the others
-  // finish (and checkpoint) what they already sent before the chunk is given back.
-  const stopping = () => ctx.signal.aborted || ctx.draining?.aborted === true;
-  const worker = async () => {
-    while (failure === undefined && next < planned.length) {
-      if (stopping()) return;
-      const item = planned[next++] as (typeof planned)[number];
-      try {
-        await sink.deliver(item.prepared, ctx.signal);
-      } catch (e) {
-        if (failure === undefined) {
-          failure = e;
-          failed = item.prepared;
-        }
-        return;
-      }
-      ctx.crashPoint?.('after-ack');
-      must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
-      ctx.metrics?.eventsDelivered(destinationKind, item.prepared.count);
-      acked++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.options.inFlight, planned.length) }, worker));
-  const now = ctx.clock.now();
-  // Stopped before every batch was sent: the acknowledged ones are saved; the rest wait.
-  if (failure === undefined && next < planned.length) throw new LeaseLost('stopping');
-  if (failure === undefined) {
-    must(
-      await completeChunk(ctx.db, key, ctx.owner, {
-        endSeq: chunkEnd,
-        now,
-        beforeCommit: () => ctx.crashPoint?.('in-checkpoint'),
-      }),
-    );
-    return { kind: 'continue' };
-  }
-  if (ctx.signal.aborted) throw new LeaseLost('aborted');
-  return streamFailed(key, destinationKind, failure, { acked, failed }, ctx, live);
-}
-
-/**
- * A stream's attempt failed: count it, list it ([C2]), and either back off or, when the error
- * is final or the budget is spent, mark the region failed.
- */
-async function streamFailed(
-  key: StreamKey,
-  destinationKind: string,
-  failure: unknown,
-  attempt: { acked: number; failed?: PreparedBatch | undefined },
-  ctx: SliceContext,
-  live: boolean,
-): Promise<SliceOutcome> {
-  const { acked, failed } = attempt;
-  const now = ctx.clock.now();
-  const details = isSinkError(failure)
-    ? failure.details
-    : { code: 'DeliveryError', retryable: true, retryAfterMs: undefined };
-  const message = failure instanceof Error ? failure.message : String(failure);
-  // The budget counts attempts in a row that delivered nothing: a long job on a lossy network
-  // must not die of scattered transient errors between successful batches.
-  const failures = await recordStreamFailure(ctx.db, key, ctx.owner, {
-    code: details.code,
-    message,
-    now,
-    progressed: acked > 0,
-  });
-  if (failures === undefined) throw new LeaseLost('lease lost');
-  // The failure list ([C2]) is a history job's; a live stream shows its error in GetTrailStatus.
-  if (!live) {
-    await insertFailure(ctx.db, {
-      job_id: key.jobId,
-      region: key.region,
-      destination: key.destination,
-      error_code: details.code,
-      error_message: message,
-      attempts: failures,
-      first_event_time: eventTimeOf(failed?.content.events[0]),
-      last_event_time: eventTimeOf(failed?.content.events.at(-1)),
-      created_at: now,
-    });
-  }
-  ctx.metrics?.deliveryFailed(destinationKind, details.code);
-  ctx.logger.warn(
-    {
-      jobId: key.jobId,
-      region: key.region,
-      destination: key.destination,
-      code: details.code,
-      failures,
-    },
-    'delivery failed',
-  );
-  // A live stream never fails for good: it backs off (at most backoffMaxMs) and recovers when
-  // the destination does; the error shows in GetTrailStatus meanwhile.
-  if (!live && (!details.retryable || failures >= ctx.options.maxFailures)) {
-    must(
-      await setStreamStatus(ctx.db, key, ctx.owner, {
-        status: 3,
-        now,
-        errorCode: details.code,
-        errorMessage: message,
-      }),
-    );
-    return { kind: 'continue' };
-  }
-  const delay = backoffDelay(
-    failures,
-    {
-      baseMs: ctx.options.backoffBaseMs,
-      maxMs: ctx.options.backoffMaxMs,
-      retryAfterMs: details.retryAfterMs,
-    },
-    ctx.random,
-  );
-  return { kind: 'retry', at: now + delay };
 }

@@ -13,17 +13,28 @@ export class RecordingSink implements Sink {
   failAlways: SinkError | undefined;
   /** Runs before each delivery; a promise that never settles makes the send hang. */
   onDeliver: (() => unknown) | undefined;
+  /** Prepared batches say a re-send replaces the first copy, as the file sink and OSS do. */
+  overwrites = false;
+  /** Every delivery's object name in order, re-sends included. */
+  readonly sends: string[] = [];
 
   async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
     const body = Buffer.from(content.events.join('\n'));
     // Content-addressed like the real layouts: same events, same name.
     const name = `${content.region}/${content.bucketStart}/${createHash('md5').update(body).digest('hex')}`;
-    return { content, objectName: name, body, count: content.events.length };
+    return {
+      content,
+      objectName: name,
+      body,
+      count: content.events.length,
+      ...(this.overwrites ? { overwrites: true } : {}),
+    };
   }
 
   async deliver(batch: PreparedBatch): Promise<DeliveryAck> {
     this.deliveries++;
     await this.onDeliver?.();
+    this.sends.push(batch.objectName);
     if (this.failAlways) throw this.failAlways;
     if (this.failNext > 0) {
       this.failNext--;

@@ -68,10 +68,13 @@ export function createFileSink(options: FileSinkOptions): Sink {
   return {
     kind: 'file',
 
-    prepare(content: BatchContent): Promise<PreparedBatch> {
-      return content.destination.kind === 'oss'
-        ? prepareOssBatch(content)
-        : prepareSlsBatch(content);
+    async prepare(content: BatchContent): Promise<PreparedBatch> {
+      const prepared =
+        content.destination.kind === 'oss'
+          ? await prepareOssBatch(content)
+          : await prepareSlsBatch(content);
+      // Both layouts name a file after its content, and a rename replaces it.
+      return { ...prepared, overwrites: true };
     },
 
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { BatchContent } from '../sink.js';
-import { ossObjectKey, prepareOssBatch } from './oss-layout.js';
+import { ossJsonArray, ossObjectKey, prepareOssBatch } from './oss-layout.js';
 
 const BUCKET_START = Date.UTC(2021, 7, 5, 0, 25, 0);
 // Stored texts deliberately not in JSON.stringify's canonical form (spaces, `1.0`, escapes), so
@@ -104,5 +104,12 @@ describe('OSS layout', () => {
     await expect(prepareOssBatch(batch({ destination: sls }))).rejects.toMatchObject({
       details: { code: 'WrongDestination' },
     });
+  });
+
+  it('joins the stored texts into one JSON array, byte for byte', () => {
+    const events = ['{"a":1}', '{"b":"☕ \\"q\\""}', '{}'];
+    expect(ossJsonArray(events).toString('utf8')).toBe(`[${events.join(',')}]`);
+    expect(ossJsonArray(['{"only":true}']).toString('utf8')).toBe('[{"only":true}]');
+    expect(ossJsonArray([]).toString('utf8')).toBe('[]');
   });
 });

@@ -14,7 +14,7 @@ export interface OssKeyParts {
   prefix: string;
   /** acsRegion of the events. */
   region: string;
-  /** Start of the batch's 5-minute UTC bucket (epoch ms): the key's timestamp (decisions §6). */
+  /** Start of the batch's UTC bucket (5 minutes, an hour or a day; epoch ms): the key's timestamp (decisions §6). */
   bucketStart: number;
   count: number;
   /** Length of the gzip object in bytes. */

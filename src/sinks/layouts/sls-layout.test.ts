@@ -67,6 +67,28 @@ describe('SLS layout', () => {
     expect(other.objectName).not.toBe(first.objectName);
   });
 
+  it("takes the times from the store's column when given: the same bytes as parsing each event", async () => {
+    const times = [Date.UTC(2021, 7, 5, 0, 25, 26), Date.UTC(2021, 7, 5, 0, 29, 59, 900)];
+    const parsed = await prepareSlsBatch(batch());
+    const fromColumn = await prepareSlsBatch({ ...batch(), eventTimes: times });
+    expect(fromColumn.body.equals(parsed.body)).toBe(true);
+    expect(fromColumn.objectName).toBe(parsed.objectName);
+    // The column is what is read: another time there shows in the line.
+    const other = await prepareSlsBatch({ ...batch(), eventTimes: [0, times[1] as number] });
+    expect(lines(other.body).map((l) => l.__time__)).toEqual([
+      0,
+      Math.floor((times[1] as number) / 1000),
+    ]);
+    // Each line is exactly JSON.stringify of the log object.
+    expect(parsed.body.toString('utf8').split('\n')[1]).toBe(
+      JSON.stringify({
+        __topic__: SLS_TOPIC,
+        __time__: Date.UTC(2021, 7, 5, 0, 29, 59) / 1000,
+        event: EVENTS[1],
+      }),
+    );
+  });
+
   it('reads fractional or offset times, and falls back to the bucket start without one', () => {
     expect(slsLogTime('{"eventTime":"2021-08-05T00:25:26.900Z"}', 0)).toBe(1628123126);
     expect(slsLogTime('{"eventTime":"2021-08-05T08:25:26+08:00"}', 0)).toBe(1628123126);

@@ -41,10 +41,26 @@ export function slsLogLine(eventJson: string, fallbackMs: number): SlsLogLine {
   return { __topic__: SLS_TOPIC, __time__: slsLogTime(eventJson, fallbackMs), event: eventJson };
 }
 
-/** NDJSON body: one log per line, each line ending in `\n` (so files concatenate cleanly). */
-export function slsNdjson(events: readonly string[], fallbackMs: number): Buffer {
-  const lines = events.map((e) => `${JSON.stringify(slsLogLine(e, fallbackMs))}\n`);
-  return Buffer.from(lines.join(''), 'utf8');
+const LINE_START = `{"__topic__":${JSON.stringify(SLS_TOPIC)},"__time__":`;
+
+/**
+ * NDJSON body: one log per line, each line ending in `\n` (so files concatenate cleanly). The
+ * line is `JSON.stringify(slsLogLine(…))` written out by hand (same bytes, no object per event).
+ * `timesMs` (the store's eventTime column) spares parsing each event for its time.
+ */
+export function slsNdjson(
+  events: readonly string[],
+  fallbackMs: number,
+  timesMs?: readonly number[],
+): Buffer {
+  let text = '';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as string;
+    const ms = timesMs?.[i];
+    const time = ms === undefined ? slsLogTime(e, fallbackMs) : Math.floor(ms / 1000);
+    text += `${LINE_START}${time},"event":${JSON.stringify(e)}}\n`;
+  }
+  return Buffer.from(text, 'utf8');
 }
 
 export interface SlsFileNameParts {
@@ -75,7 +91,7 @@ export function slsFileName(parts: SlsFileNameParts): string {
 /** Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). */
 export async function prepareSlsBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'sls');
-  const body = slsNdjson(content.events, content.bucketStart);
+  const body = slsNdjson(content.events, content.bucketStart, content.eventTimes);
   const objectName = slsFileName({
     project: destination.project,
     logstore: destination.logstore,

@@ -86,8 +86,9 @@ export function createS3Sink(options: S3SinkOptions): Sink & { close(): Promise<
   return {
     kind: 's3',
 
-    prepare(content: BatchContent): Promise<PreparedBatch> {
-      return prepareOssBatch(content);
+    async prepare(content: BatchContent): Promise<PreparedBatch> {
+      // The key is named after the content, and a PUT replaces an object of the same key.
+      return { ...(await prepareOssBatch(content)), overwrites: true };
     },
 
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {

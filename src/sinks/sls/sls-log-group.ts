@@ -30,7 +30,10 @@ export function slsRawSize(events: readonly string[]): number {
  * not, it takes its nearest neighbour's (the batch is in sequence order, so that is the closest
  * time we know) instead of failing a batch that could never be delivered.
  */
-export function eventTimes(events: readonly string[]): number[] {
+export function eventTimes(events: readonly string[], timesMs?: readonly number[]): number[] {
+  // The store's eventTime column, when the engine passed it: no JSON parse per event.
+  if (timesMs && timesMs.length === events.length)
+    return timesMs.map((ms) => Math.floor(ms / 1000));
   const times = events.map(eventSeconds);
   const known = times.findIndex((t) => t !== undefined);
   if (known < 0) {

@@ -96,7 +96,7 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
           retryable: false,
         });
       }
-      const times = eventTimes(content.events);
+      const times = eventTimes(content.events, content.eventTimes);
       const raw = encodeEvents(content.events, (i) => times[i] as number);
       if (raw.length > SLS_MAX_RAW_BYTES) {
         throw new SinkError(`${raw.length} raw bytes exceed PutLogs' ${SLS_MAX_RAW_BYTES}`, {
@@ -118,7 +118,10 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
       let body = batch.body;
       let rawSize = rawSizes.get(body);
       if (options.logTime === 'delivery' || rawSize === undefined) {
-        const times = options.logTime === 'delivery' ? undefined : eventTimes(batch.content.events);
+        const times =
+          options.logTime === 'delivery'
+            ? undefined
+            : eventTimes(batch.content.events, batch.content.eventTimes);
         const at = Math.floor(now() / 1000);
         const raw = encodeEvents(batch.content.events, (i) => (times ? (times[i] as number) : at));
         body = compress(raw, options.compression);

@@ -101,6 +101,7 @@ function prepareDir(): { dataDir: string; args: string[] } {
         sliceMs: 5000,
         liveFlushMs: 200,
         liveFlushEvents: 4,
+        historyFileEvents: 1, // one history object per event: a kill point between any two
       },
     }),
   );
