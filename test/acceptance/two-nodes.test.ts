@@ -62,7 +62,16 @@ describe.runIf(TEST_DB === 'postgres')('two server processes on one PostgreSQL',
       writeFileSync(
         config,
         JSON.stringify({
-          delivery: { workers: 1, chunkSize: 10, inFlight: 2, leaseSeconds: 2, sliceMs: 100 },
+          delivery: {
+            workers: 1,
+            chunkSize: 10,
+            inFlight: 2,
+            leaseSeconds: 2,
+            sliceMs: 100,
+            // One object per event (history objects cover a day otherwise): 600 batches, so A
+            // reaches its 40th acknowledgement mid-job.
+            historyFileEvents: 1,
+          },
         }),
       );
       return startServer({ dataDir, args: ['--config', config], env: { ...env, ...extra } });
