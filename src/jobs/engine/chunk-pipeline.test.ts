@@ -2,13 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
-import { insertDeliveryJob } from '../../db/repositories/delivery-jobs.repository.js';
 import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
 import { ManualClock } from '../../lib/clock.js';
-import { createLogger } from '../../observability/logger.js';
+import { insertTestHistoryJob, testEngine } from '../testing/engine-fixture.js';
 import { MemoryEventSource } from '../testing/memory-event-source.js';
 import { RecordingSink } from '../testing/recording-sink.js';
-import { DeliveryEngine } from './delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 
 const T0 = Date.UTC(2026, 10, 25, 0, 0, 0);
@@ -32,18 +30,7 @@ describe('the chunk pipeline', () => {
     maxFailures: 5,
     historyFileCap: { maxEvents: 5, maxBytes: 2 ** 20 }, // 12 batches per chunk
   };
-  const engine = (owner: string) =>
-    new DeliveryEngine({
-      db: h.db,
-      capabilities: h.dialect.capabilities,
-      clock,
-      logger: createLogger('silent'),
-      events: source,
-      sinkFor: () => sink,
-      options,
-      owner,
-      random: () => 0.5,
-    });
+  const engine = (owner: string) => testEngine({ h, clock, source, sink, options }, owner);
 
   beforeEach(async () => {
     h = await openTestDatabase();
@@ -63,30 +50,11 @@ describe('the chunk pipeline', () => {
   afterEach(() => h.close());
 
   const createJob = () =>
-    insertDeliveryJob(
-      h.db,
-      {
-        account_id: 'acct-a',
-        trail_name: 'trail-one',
-        home_region: 'cn-hangzhou',
-        event_rw: 'All',
-        regions_json: JSON.stringify(['cn-hangzhou']),
-        destinations_json: JSON.stringify([
-          { key: 'oss', destination: { kind: 'oss', bucket: 'audit', prefix: '' } },
-        ]),
-        job_status: 0,
-        state: 'Queued',
-        client_token: null,
-        request_fingerprint: null,
-        created_at: clock.now(),
-        updated_at: clock.now(),
-        window_start: clock.now() - 90 * DAY,
-        window_end: clock.now() + 5 * 60_000,
-        cutoff_seq: source.events.length,
-        run_at: clock.now(),
-      },
-      [{ region: 'cn-hangzhou', destination: 'oss', status: 0, updated_at: clock.now() }],
-    );
+    insertTestHistoryJob(h, clock.now(), {
+      accountId: 'acct-a',
+      regions: ['cn-hangzhou'],
+      cutoffSeq: source.events.length,
+    });
   const acked = async () =>
     (await h.db.selectFrom('delivery_batches').select('acked').execute()).filter((b) => b.acked)
       .length;

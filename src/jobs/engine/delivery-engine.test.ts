@@ -2,17 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../../db/open-database.js';
 import { insertAccount } from '../../db/repositories/accounts.repository.js';
-import { insertDeliveryJob } from '../../db/repositories/delivery-jobs.repository.js';
 import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
 import { retryDeliveryJob, stopDeliveryJob } from '../../domain/delivery-jobs/job-control.js';
 import { jobProgress } from '../../domain/delivery-jobs/job-progress.js';
 import { ManualClock } from '../../lib/clock.js';
-import { createLogger } from '../../observability/logger.js';
 import { SinkError } from '../../sinks/sink.js';
 import { type CrashPoint, noCrash } from '../crash-points.js';
+import { insertTestHistoryJob, testEngine } from '../testing/engine-fixture.js';
 import { MemoryEventSource } from '../testing/memory-event-source.js';
 import { RecordingSink } from '../testing/recording-sink.js';
-import { DeliveryEngine } from './delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 
 const T0 = Date.UTC(2026, 10, 25, 0, 0, 0);
@@ -48,47 +46,10 @@ describe('DeliveryEngine', () => {
     owner = 'engine-1',
     opts: Partial<EngineOptions> = {},
     crashPoint: CrashPoint = noCrash,
-  ) =>
-    new DeliveryEngine({
-      crashPoint,
-      db: h.db,
-      capabilities: h.dialect.capabilities,
-      clock,
-      logger: createLogger('silent'),
-      events: source,
-      sinkFor: () => sink,
-      options: { ...options, ...opts },
-      owner,
-      random: () => 0.5,
-    });
+  ) => testEngine({ h, clock, source, sink, options: { ...options, ...opts } }, owner, crashPoint);
 
-  async function createJob(accountId: string, regions: string[], cutoff: number, eventRW = 'All') {
-    const destinations = [
-      { key: 'oss', destination: { kind: 'oss', bucket: 'audit', prefix: '' } },
-    ];
-    return insertDeliveryJob(
-      h.db,
-      {
-        account_id: accountId,
-        trail_name: 'trail-one',
-        home_region: 'cn-hangzhou',
-        event_rw: eventRW,
-        regions_json: JSON.stringify(regions),
-        destinations_json: JSON.stringify(destinations),
-        job_status: 0,
-        state: 'Queued',
-        client_token: null,
-        request_fingerprint: null,
-        created_at: clock.now(),
-        updated_at: clock.now(),
-        window_start: clock.now() - 90 * DAY,
-        window_end: clock.now() + 5 * 60_000,
-        cutoff_seq: cutoff,
-        run_at: clock.now(),
-      },
-      regions.map((region) => ({ region, destination: 'oss', status: 0, updated_at: clock.now() })),
-    );
-  }
+  const createJob = (accountId: string, regions: string[], cutoffSeq: number, eventRW = 'All') =>
+    insertTestHistoryJob(h, clock.now(), { accountId, regions, cutoffSeq, eventRW });
 
   const job = async (id: number) =>
     h.db.selectFrom('delivery_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

@@ -5,10 +5,9 @@ import { insertAccount } from '../../db/repositories/accounts.repository.js';
 import { listProgress } from '../../db/repositories/delivery-progress.repository.js';
 import { endLiveStreams, insertLiveStream } from '../../db/repositories/live-streams.repository.js';
 import { ManualClock } from '../../lib/clock.js';
-import { createLogger } from '../../observability/logger.js';
+import { testEngine } from '../testing/engine-fixture.js';
 import { MemoryEventSource } from '../testing/memory-event-source.js';
 import { RecordingSink } from '../testing/recording-sink.js';
-import { DeliveryEngine } from './delivery-engine.js';
 import { DEFAULT_ENGINE_OPTIONS } from './engine-options.js';
 
 const T0 = Date.UTC(2026, 10, 25, 0, 0, 0);
@@ -67,18 +66,14 @@ describe('a live stream stopped during a slice', () => {
       await endLiveStreams(h.db, 'acct-a', 'trail-one', stoppedAt, clock.now());
       add(10);
     };
-    const engine = new DeliveryEngine({
-      db: h.db,
-      capabilities: h.dialect.capabilities,
+    const engine = testEngine({
+      h,
       clock,
-      logger: createLogger('silent'),
-      events: source,
-      sinkFor: () => sink,
+      source,
+      sink,
       // Chunks of 3, one batch at a time, and a slice that lasts until the stream has nothing
       // left (the manual clock never reaches its end): the StopLogging lands inside the slice.
       options: { ...DEFAULT_ENGINE_OPTIONS, chunkSize: 3, inFlight: 1, sliceMs: 60_000 },
-      owner: 'engine-1',
-      random: () => 0.5,
     });
     expect(await engine.runOnce()).toBe(true);
     await engine.drain();
