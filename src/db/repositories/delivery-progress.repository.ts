@@ -83,23 +83,7 @@ export async function planBatches(
   });
 }
 
-export async function markBatchAcked(
-  db: Kysely<Database>,
-  key: StreamKey,
-  batchNo: number,
-  owner: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('delivery_batches')
-    .set({ acked: 1 })
-    .where(inStream(key))
-    .where('batch_no', '=', batchNo)
-    .where(ownedBy(key.jobId, owner))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
-
-/** Records several acknowledgements of one stream in one statement; false when the lease is gone. */
+/** Records one or more acknowledgements of a stream in one statement; false when the lease is gone. */
 export async function markBatchesAcked(
   db: Kysely<Database>,
   key: StreamKey,

@@ -2,7 +2,6 @@ import {
   type BatchRow,
   completeChunk,
   insertFailure,
-  markBatchAcked,
   markBatchesAcked,
   recordStreamFailure,
   type StreamKey,
@@ -74,7 +73,7 @@ export async function sendPlanned(
       }
       ctx.crashPoint?.('after-ack');
       if (item.prepared.overwrites === true) unrecorded.push(item.row.batch_no);
-      else must(await markBatchAcked(ctx.db, key, item.row.batch_no, ctx.owner));
+      else must(await markBatchesAcked(ctx.db, key, [item.row.batch_no], ctx.owner));
       ctx.metrics?.eventsDelivered(destinationKind, item.prepared.count);
       acked++;
     }
