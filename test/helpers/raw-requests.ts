@@ -7,8 +7,14 @@ export interface RawResponse {
   body: Record<string, unknown>;
 }
 
-/** Sends a hand-built (already signed) request into the in-process app. */
-export async function send(app: FastifyInstance, req: RawRequest): Promise<RawResponse> {
+/**
+ * Sends a hand-built (already signed) request into the in-process app; the body as received
+ * (the fuzzer must see an answer that is not JSON).
+ */
+export async function injectRaw(
+  app: FastifyInstance,
+  req: RawRequest,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
   const res = await app.inject({
     method: req.method as 'GET' | 'POST',
     url: req.url,
@@ -19,9 +25,11 @@ export async function send(app: FastifyInstance, req: RawRequest): Promise<RawRe
     ),
     ...(req.body.length > 0 ? { payload: req.body } : {}),
   });
-  return {
-    status: res.statusCode,
-    headers: res.headers,
-    body: JSON.parse(res.body) as Record<string, unknown>,
-  };
+  return { status: res.statusCode, headers: res.headers, text: res.body };
+}
+
+/** Sends a hand-built (already signed) request into the in-process app; the JSON answer. */
+export async function send(app: FastifyInstance, req: RawRequest): Promise<RawResponse> {
+  const { status, headers, text } = await injectRaw(app, req);
+  return { status, headers, body: JSON.parse(text) as Record<string, unknown> };
 }

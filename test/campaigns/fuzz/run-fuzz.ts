@@ -3,6 +3,7 @@ import { buildV3Request } from '../../../src/api/signature/client-signers.js';
 import type { RawRequest } from '../../../src/api/signature/types.js';
 import { MAX_REQUEST_PARAMETERS_BYTES } from '../../../src/domain/events/self-audit.js';
 import { ERROR_CATALOG } from '../../../src/errors/catalog.js';
+import { injectRaw } from '../../helpers/raw-requests.js';
 import type { TestApp } from '../../helpers/test-app.js';
 import { type FuzzCase, fuzzCase } from './fuzz-requests.js';
 import { FUZZ_TRAIL } from './fuzz-values.js';
@@ -164,17 +165,8 @@ export async function runFuzz(app: TestApp, count: number, seed: number): Promis
 }
 
 async function send(app: TestApp, req: RawRequest): Promise<{ status: number; body: string }> {
-  const res = await app.app.inject({
-    method: req.method as 'GET' | 'POST',
-    url: req.url,
-    headers: Object.fromEntries(
-      Object.entries(req.headers).filter(
-        (e): e is [string, string | string[]] => e[1] !== undefined,
-      ),
-    ),
-    ...(req.body.length > 0 ? { payload: req.body } : {}),
-  });
-  return { status: res.statusCode, body: res.body };
+  const { status, text } = await injectRaw(app.app, req);
+  return { status, body: text };
 }
 
 function heapMb(): number {

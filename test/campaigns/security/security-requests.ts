@@ -1,6 +1,7 @@
 import { buildIngestRequest } from '../../../src/api/ingest/ingest-client.js';
 import { buildV1Request, buildV3Request } from '../../../src/api/signature/client-signers.js';
 import type { RawRequest } from '../../../src/api/signature/types.js';
+import { injectRaw } from '../../helpers/raw-requests.js';
 import type { TestApp } from '../../helpers/test-app.js';
 
 export interface Key {
@@ -20,21 +21,8 @@ export interface Answer {
 export const answers: Answer[] = [];
 
 export async function inject(app: TestApp, req: RawRequest): Promise<Answer> {
-  const res = await app.app.inject({
-    method: req.method as 'GET' | 'POST',
-    url: req.url,
-    headers: Object.fromEntries(
-      Object.entries(req.headers).filter(
-        (e): e is [string, string | string[]] => e[1] !== undefined,
-      ),
-    ),
-    ...(req.body.length > 0 ? { payload: req.body } : {}),
-  });
-  const answer = {
-    status: res.statusCode,
-    text: res.body,
-    body: JSON.parse(res.body) as Record<string, unknown>,
-  };
+  const { status, text } = await injectRaw(app.app, req);
+  const answer = { status, text, body: JSON.parse(text) as Record<string, unknown> };
   answers.push(answer);
   return answer;
 }
