@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { startDevSlsProcess } from '../helpers/dev-sls-process.js';
+import { minutelyEvents } from '../helpers/sample-events.js';
 import { call } from '../helpers/sdk-clients.js';
 import { freshDataDir, type ServerProcess, startServer } from '../helpers/server-process.js';
 import { storedEventIds } from '../helpers/sls-logstore.js';
@@ -107,16 +108,7 @@ describe.runIf(TEST_DB === 'sqlite')('graceful shutdown during delivery', () => 
       const sls = await startDevSlsProcess(['--fault', 'slow', '--slow-ms', '700'], SLS_KEYS);
       running.push(sls);
       const server = await serveInto(sls.url);
-      const now = Date.now();
-      const events = Array.from({ length: EVENTS }, (_, i) => ({
-        eventId: `stop-${i}`,
-        eventName: 'CreateInstance',
-        serviceName: 'Ecs',
-        acsRegion: 'cn-hangzhou',
-        eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
-          .toISOString()
-          .replace('.000Z', 'Z'),
-      }));
+      const events = minutelyEvents('stop-', EVENTS);
       const h = await openDatabaseOf(server.dataDir);
       await insertEvents(h.db, ACCOUNT, events);
       await h.close();

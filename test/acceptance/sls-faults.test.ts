@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
 import { startDevSlsProcess } from '../helpers/dev-sls-process.js';
+import { minutelyEvents } from '../helpers/sample-events.js';
 import { call } from '../helpers/sdk-clients.js';
 import {
   freshDataDir,
@@ -31,16 +32,7 @@ afterEach(async () => {
 });
 
 function history(count: number) {
-  const now = Date.now();
-  return Array.from({ length: count }, (_, i) => ({
-    eventId: `fault-${i}`,
-    eventName: 'CreateInstance',
-    serviceName: 'Ecs',
-    acsRegion: 'cn-hangzhou',
-    eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
-      .toISOString()
-      .replace('.000Z', 'Z'),
-  }));
+  return minutelyEvents('fault-', count);
 }
 
 async function serveInto(

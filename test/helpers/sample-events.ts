@@ -45,3 +45,17 @@ export function sampleEvent(
     ...overrides,
   };
 }
+
+/**
+ * `count` small ECS events with ids `<prefix><i>`, a minute apart going back from a day ago:
+ * inside any backfill window and before any cut-off, in one day or two.
+ */
+export function minutelyEvents(prefix: string, count: number, now = Date.now()) {
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: `${prefix}${i}`,
+    eventName: 'CreateInstance',
+    serviceName: 'Ecs',
+    acsRegion: 'cn-hangzhou',
+    eventTime: formatIsoSeconds(now - 86_400_000 - i * 60_000),
+  }));
+}

@@ -7,6 +7,7 @@ import { createFileSink } from '../../src/sinks/file/file.sink.js';
 import { type FileSystem, nodeFileSystem } from '../../src/sinks/file/file-system.js';
 import { listDeliveryFiles, readOssDelivery } from '../helpers/delivered-files.js';
 import { waitForJobEnd } from '../helpers/delivery-jobs.js';
+import { minutelyEvents } from '../helpers/sample-events.js';
 import { call } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_DB } from '../helpers/test-database.js';
@@ -73,16 +74,7 @@ function startEngine(fs: FileSystem) {
 }
 
 async function historyJob(): Promise<unknown> {
-  const now = Date.now();
-  const events = Array.from({ length: EVENTS }, (_, i) => ({
-    eventId: `disk-${i}`,
-    eventName: 'CreateInstance',
-    serviceName: 'Ecs',
-    acsRegion: 'cn-hangzhou',
-    eventTime: new Date(Math.floor((now - 86_400_000 - i * 60_000) / 1000) * 1000)
-      .toISOString()
-      .replace('.000Z', 'Z'),
-  }));
+  const events = minutelyEvents('disk-', EVENTS);
   await insertEvents(t.handle.db, t.key.accountId, events);
   await call('openapi V3', t, t.key, 'CreateTrail', {
     Name: 'disk-trail',
