@@ -24,17 +24,6 @@ import { LeaseLost, must } from './lease-lost.js';
  * after a crash only the batches in flight may be sent twice.
  */
 
-/** eventTime (epoch ms) of a stored event text, for the failure list; null when unreadable. */
-function eventTimeOf(json: string | undefined): number | null {
-  if (json === undefined) return null;
-  try {
-    const ms = Date.parse(String((JSON.parse(json) as { eventTime?: unknown }).eventTime));
-    return Number.isFinite(ms) ? ms : null;
-  } catch {
-    return null;
-  }
-}
-
 export interface Planned {
   row: Pick<BatchRow, 'batch_no' | 'chunk_end_seq' | 'bucket_ms'>;
   prepared: PreparedBatch;
@@ -136,8 +125,9 @@ export async function streamFailed(
       error_code: details.code,
       error_message: message,
       attempts: failures,
-      first_event_time: eventTimeOf(failed?.content.events[0]),
-      last_event_time: eventTimeOf(failed?.content.events.at(-1)),
+      // The store's eventTime column, which the engine passes with every batch it prepares.
+      first_event_time: failed?.content.eventTimes?.[0] ?? null,
+      last_event_time: failed?.content.eventTimes?.at(-1) ?? null,
       created_at: now,
     });
   }
