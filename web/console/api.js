@@ -3,6 +3,9 @@
 
 let csrfToken = null;
 let onSignedOut = () => {};
+// Bumped at every sign-in and sign-out: a request still in flight from an earlier session (a
+// page's poll at sign-out) may come back 401 after the next sign-in, and must not end that one.
+let sessionEpoch = 0;
 
 export class ApiFailure extends Error {
   constructor(status, body) {
@@ -22,6 +25,7 @@ async function send(method, url, body) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const sentIn = sessionEpoch;
   const res = await fetch(url, {
     method,
     headers,
@@ -36,7 +40,7 @@ async function send(method, url, body) {
     // not JSON: keep the status
   }
   const failure = new ApiFailure(res.status, parsed);
-  if (res.status === 401 && url !== '/console/api/session') {
+  if (res.status === 401 && url !== '/console/api/session' && sentIn === sessionEpoch) {
     csrfToken = null;
     onSignedOut(failure.message);
   }
@@ -58,6 +62,7 @@ export async function currentSession() {
 
 export async function signIn(form) {
   const s = await json(await send('POST', '/console/api/session', form));
+  sessionEpoch += 1;
   csrfToken = s.CsrfToken;
   return s;
 }
@@ -66,6 +71,7 @@ export async function signOut() {
   try {
     await send('DELETE', '/console/api/session');
   } finally {
+    sessionEpoch += 1;
     csrfToken = null;
   }
 }
