@@ -34,21 +34,49 @@ const ALL = [
 ] as const;
 type Bench = (typeof ALL)[number];
 
-const { values: flags } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1000000' },
-    'sparse-events': { type: 'string', default: '100000' },
-    'api-requests': { type: 'string', default: '20000' },
-    connections: { type: 'string', default: '32' },
-    lookups: { type: 'string', default: '180' },
-    only: { type: 'string', default: ALL.join(',') },
-    'data-root': { type: 'string', default: tmpdir() },
-    'database-url': { type: 'string' },
-    out: { type: 'string', default: path.join(REPO_ROOT, 'docs/benchmarks.md') },
-    tiny: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run bench -- [options]
+  --events N          dense store size (default 1000000)
+  --sparse-events N   sparse store size, 89 days (default 100000)
+  --api-requests N    signed requests per API case (default 20000)
+  --connections N     keep-alive connections of the load (default 32)
+  --lookups N         LookupEvents pages (default 180)
+  --only a,b          some of: ${ALL.join(', ')} (seed always runs)
+  --data-root DIR     where the temporary stores go (default: the OS temp dir)
+  --database-url URL  run on PostgreSQL instead of SQLite
+  --out FILE|-        the report (default docs/benchmarks.md; - prints only)
+  --tiny              the smoke sizes of test/acceptance/bench.test.ts
+  --keep              keep the temporary directory`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        events: { type: 'string', default: '1000000' },
+        'sparse-events': { type: 'string', default: '100000' },
+        'api-requests': { type: 'string', default: '20000' },
+        connections: { type: 'string', default: '32' },
+        lookups: { type: 'string', default: '180' },
+        only: { type: 'string', default: ALL.join(',') },
+        'data-root': { type: 'string', default: tmpdir() },
+        'database-url': { type: 'string' },
+        out: { type: 'string', default: path.join(REPO_ROOT, 'docs/benchmarks.md') },
+        tiny: { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (e) {
+    // A mistyped flag gets one line and the usage, not parseArgs' stack.
+    console.error(`bench: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const flags = parseFlags();
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function whole(name: string, value: string | undefined): number {
   const n = Number(value);
@@ -176,13 +204,16 @@ async function main(): Promise<void> {
       });
     }
     if (only.has('history-sparse')) {
-      // Its own store: the same generator over 89 days (inside the job's 90-day window).
+      // Its own store: the same generator over 89 days (inside the job's 90-day window). On
+      // PostgreSQL both stores are one database: a seed of its own gives the sparse events their
+      // own account (with the dense store's seed every event was a duplicate and none stored).
       const sparseDir = path.join(root, 'sparse');
       mkdirSync(sparseDir);
       const sparse = await seedBench({
         dataDir: sparseDir,
         events: sparseEvents,
         days: 89,
+        seed: 'bench-sparse',
         env: dbEnv,
         baselineDir: sparseDir,
       });

@@ -41,6 +41,8 @@ export async function seedBench(o: {
   events: number;
   /** Length of the history (default 2 days: the dense store every other benchmark reads). */
   days?: number;
+  /** Generator seed: it also derives the account, so two stores in one database need two. */
+  seed?: string;
   env: Record<string, string>;
   baselineDir: string;
 }): Promise<SeedResult> {
@@ -50,7 +52,7 @@ export async function seedBench(o: {
       '--regions',
       BENCH_REGIONS,
       '--seed',
-      'bench',
+      o.seed ?? 'bench',
       '--json',
     ]),
     o.env,
