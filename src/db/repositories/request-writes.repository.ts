@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { byCodeUnit } from '../../lib/compare.js';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import { retryTransaction } from '../retry-transaction.js';
@@ -63,12 +63,55 @@ export async function commitRequestWrites(
   }
   return retryTransaction(() =>
     db.transaction().execute(async (trx) => {
-      const fresh = new Array<boolean>(nonces.length);
-      for (const { n, i } of order) fresh[i] = await upsertNonce(trx, n);
+      const fresh = await upsertNonces(
+        trx,
+        order.map((o) => o.n),
+      );
       await insertAccountEventsIn(trx, events);
-      return fresh;
+      return order.reduce((out, { i }, at) => {
+        out[i] = fresh[at] === true;
+        return out;
+      }, new Array<boolean>(nonces.length));
     }),
   );
+}
+
+/**
+ * The group's nonces (in (key, nonce) order) in one statement when they share one window length
+ * (they do: the window is a setting): on PostgreSQL each statement is a round trip, and one
+ * upsert per request was the largest cost of a signed call there. A nonce twice in the group is
+ * a replay after its first sighting, as the statements one by one would have found; a multi-row
+ * upsert may not touch a row twice, so only the first goes in. RETURNING lists the rows
+ * inserted or refreshed, i.e. the fresh nonces.
+ */
+async function upsertNonces(
+  trx: Transaction<Database>,
+  sorted: readonly NonceWrite[],
+): Promise<boolean[]> {
+  const window = sorted[0] ? sorted[0].now - sorted[0].windowStart : 0;
+  if (sorted.length < 2 || sorted.some((n) => n.now - n.windowStart !== window)) {
+    const fresh: boolean[] = [];
+    for (const n of sorted) fresh.push(await upsertNonce(trx, n));
+    return fresh;
+  }
+  const first = sorted.map(
+    (n, at) =>
+      at === 0 ||
+      n.accessKeyId !== sorted[at - 1]?.accessKeyId ||
+      n.nonce !== sorted[at - 1]?.nonce,
+  );
+  const firsts = sorted.filter((_, at) => first[at]);
+  const { rows } = await sql<{ access_key_id: string; nonce: string }>`
+    insert into used_nonces (access_key_id, nonce, seen_at)
+    select k, n, s from unnest(
+      ${firsts.map((n) => n.accessKeyId)}::text[],
+      ${firsts.map((n) => n.nonce)}::text[],
+      ${firsts.map((n) => n.now)}::bigint[]) as t(k, n, s)
+    on conflict (access_key_id, nonce) do update set seen_at = excluded.seen_at
+    where used_nonces.seen_at < excluded.seen_at - ${window}
+    returning access_key_id, nonce`.execute(trx);
+  const fresh = new Set(rows.map((r) => `${r.access_key_id}\n${r.nonce}`));
+  return sorted.map((n, at) => first[at] === true && fresh.has(`${n.accessKeyId}\n${n.nonce}`));
 }
 
 async function upsertNonce(trx: Transaction<Database>, n: NonceWrite): Promise<boolean> {

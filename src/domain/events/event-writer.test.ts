@@ -70,4 +70,54 @@ describe('EventWriter', () => {
       await handle.close();
     }
   });
+  it('judges each nonce by its own window, in one group or spread over several', async () => {
+    const handle = await openTestDatabase();
+    try {
+      const writer = new EventWriter(handle.db);
+      const now = BASE_TIME;
+      // Seen 10 s ago.
+      await Promise.all([
+        writer.rememberNonce('LTAIkey1', 'seen', now - 10_000, now - 70_000),
+        writer.rememberNonce('LTAIkey1', 'seen-too', now - 10_000, now - 70_000),
+      ]);
+      // Same window length for the whole group (the batched statement on PostgreSQL): a 60 s
+      // window still holds the first sighting; a 5 s one no longer does.
+      expect(
+        await Promise.all([
+          writer.rememberNonce('LTAIkey1', 'seen', now, now - 60_000),
+          writer.rememberNonce('LTAIkey1', 'fresh', now, now - 60_000),
+        ]),
+      ).toEqual([false, true]);
+      // Mixed window lengths in one group.
+      expect(
+        await Promise.all([
+          writer.rememberNonce('LTAIkey1', 'seen-too', now, now - 5_000),
+          writer.rememberNonce('LTAIkey1', 'fresh', now + 1, now - 60_000),
+        ]),
+      ).toEqual([true, false]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('commits what arrives while a group is committing in the next group, nothing lost', async () => {
+    const handle = await openTestDatabase();
+    try {
+      const writer = new EventWriter(handle.db);
+      const events = Array.from({ length: 30 }, () => sampleEvent(BASE_TIME));
+      const pending: Promise<void>[] = [];
+      // Ten turns of the event loop, three writes each: later ones meet a group in flight.
+      for (let turn = 0; turn < 10; turn++) {
+        for (const e of events.slice(turn * 3, turn * 3 + 3)) {
+          pending.push(writer.write('1000000000000001', e));
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(pending);
+      const rows = await handle.db.selectFrom('events').select('event_id').orderBy('seq').execute();
+      expect(rows.map((r) => r.event_id)).toEqual(events.map((e) => e.eventId));
+    } finally {
+      await handle.close();
+    }
+  });
 });
