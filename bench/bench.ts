@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startS3rver } from '../test/helpers/s3rver.js';
 import { apiBench, type Key } from './api-bench.js';
 import { historyRow, runHistoryJob, scanGzipBaseline } from './history-bench.js';
+import { importBench, ingestBench } from './intake-bench.js';
 import { liveBench } from './live-bench.js';
 import { lookupBench } from './lookup-bench.js';
 import { REPO_ROOT, startDevSls, startServe } from './processes.js';
@@ -24,6 +25,8 @@ const ALL = [
   'seed',
   'api',
   'lookup',
+  'import',
+  'ingest',
   'history-file',
   'history-file-oss',
   'history-sparse',
@@ -103,7 +106,8 @@ only.add('seed');
 function checkDisk(root: string): void {
   const s = statfsSync(root);
   const free = s.bavail * s.bsize;
-  const need = (events + sparseEvents) * (4_096 + 2 * 1_024) * 1.5;
+  // The dense store, its import copy (with the NDJSON file), the ingest store, the sparse one.
+  const need = (2 * events + Math.min(events, 200_000) + sparseEvents) * (4_096 + 2 * 1_024) * 1.5;
   if (free < need) {
     throw new Error(
       `${root} has ${(free / 2 ** 30).toFixed(1)} GiB free; ${events} events need about ${(need / 2 ** 30).toFixed(1)} GiB`,
@@ -169,6 +173,15 @@ async function main(): Promise<void> {
       } finally {
         await serve.stop();
       }
+    }
+    if (only.has('import')) {
+      print(await importBench({ root, count: events, env: dbEnv, baseline: seeded.baseline }));
+    }
+    if (only.has('ingest')) {
+      // At most 200k: the API's figure is steady long before, and the store is one more copy.
+      const count = tiny ? 1_000 : Math.min(events, 200_000);
+      for (const row of await ingestBench({ root, count, env: dbEnv, baseline: seeded.baseline }))
+        print(row);
     }
     // The same baseline serves both sinks: it reads the events once, as a job does.
     const baseline = databaseUrl ? undefined : scanGzipBaseline(dataDir, accountId);

@@ -13,6 +13,8 @@ export interface SeedResult {
   row: Row;
   accountId: string;
   seconds: number;
+  /** The bare insert's rows/s, for the other write rows (import, ingest API). */
+  baseline: number;
 }
 
 export const BENCH_REGIONS = 'cn-hangzhou,cn-shanghai,cn-beijing,cn-shenzhen,cn-qingdao';
@@ -67,6 +69,7 @@ export async function seedBench(o: {
   return {
     accountId: summary.accounts[0] ?? '',
     seconds: summary.seconds,
+    baseline,
     row: {
       benchmark: `seed into an empty store (${days} days, 5 regions)`,
       size: `${o.events.toLocaleString('en-US')} events`,

@@ -36,7 +36,7 @@ describe('npm run bench --tiny', () => {
     const out = path.join(dir, 'benchmarks.md');
     const db = (await databaseEnvFor(dir)).OPENTRAIL_DATABASE_URL;
     // On PostgreSQL the benchmarks whose work is in the database; the sinks' own are the same.
-    const pgOnly = ['--only', 'seed,api,lookup,history-file'];
+    const pgOnly = ['--only', 'seed,api,lookup,import,ingest,history-file'];
     const run = await runBench([
       ...(TEST_DB === 'postgres' ? pgOnly : []),
       '--tiny',
@@ -62,6 +62,9 @@ describe('npm run bench --tiny', () => {
       'signed V3 DescribeTrails',
       'LookupEvents page of 50',
       'LookupEvents deep paging',
+      '`opentrail import` of an NDJSON export',
+      'ingest API `POST /v1/events`',
+      'history job latency',
       'history job, SLS trail → file sink',
       ...(TEST_DB === 'sqlite'
         ? [
@@ -85,7 +88,9 @@ describe('npm run bench --tiny', () => {
     expect(seed?.[4]).toMatch(/rows\/s/);
     expect(seed?.[5]).toMatch(/×/);
     if (TEST_DB === 'sqlite') {
-      const file = rows.find((cells) => cells[0]?.includes('file sink'));
+      const file = rows.find((cells) =>
+        /history job, SLS trail → file sink.*create/.test(cells[0] ?? ''),
+      );
       expect(file?.[4]).toMatch(/scan \+ gzip/);
     }
 
