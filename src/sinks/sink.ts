@@ -49,6 +49,10 @@ export interface BatchContent {
 
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */
 export interface PreparedBatch {
+  /**
+   * What was prepared. A sink whose body already holds the events (the file sink) leaves
+   * `events` empty here to free their texts; `count` and `eventTimes` stay.
+   */
   content: BatchContent;
   /**
    * The object key (OSS layout) or file path relative to the sink root (SLS layout) — persisted by

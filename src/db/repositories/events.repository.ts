@@ -6,6 +6,7 @@ import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, indexEvent } from './event-columns.js';
 import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
+import { type DeliveryRow, scanEventsNative } from './events-delivery-scan.js';
 
 export interface InsertResult {
   inserted: number;
@@ -210,12 +211,7 @@ export interface DeliveryScan {
   limit: number;
 }
 
-export interface StoredEvent {
-  seq: number;
-  accountId: string;
-  eventTime: number;
-  eventJson: string;
-}
+export type StoredEvent = DeliveryRow;
 
 /**
  * One chunk of events for delivery ([C1], [D2]) in sequence order, read through
@@ -225,12 +221,16 @@ export async function scanEventsForDelivery(
   db: Kysely<Database>,
   scan: DeliveryScan,
 ): Promise<StoredEvent[]> {
+  const raw = nativeSqliteOf(db);
+  // SQLite: a prepared statement on the native connection, run while holding Kysely's one
+  // connection so it never reads inside another caller's open transaction.
+  if (raw) return db.connection().execute(async () => scanEventsNative(raw, scan));
   // Not bound to days, so on PostgreSQL it reads every day partition: REUSE_PLAN saves planning
   // them all on each call.
   let q = db
     .selectFrom('events')
     .modifyFront(sql.raw(REUSE_PLAN))
-    .select(['seq', 'account_id', 'event_time', 'event_json'])
+    .select(['seq', 'event_time', 'event_json'])
     .where('account_id', '=', scan.accountId)
     .where('acs_region', '=', scan.region)
     .where('seq', '>', scan.afterSeq)
@@ -241,7 +241,6 @@ export async function scanEventsForDelivery(
   const rows = await q.orderBy('seq').limit(scan.limit).execute();
   return rows.map((r) => ({
     seq: Number(r.seq),
-    accountId: r.account_id,
     eventTime: Number(r.event_time),
     eventJson: r.event_json,
   }));

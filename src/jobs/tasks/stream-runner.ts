@@ -100,7 +100,12 @@ export async function runStreamChunk(
     const prepared = await Promise.all(
       groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
     );
-    return { events, groups, prepared };
+    return {
+      count: events.length,
+      lastSeq: events.length > 0 ? (events[events.length - 1] as StoredEvent).seq : 0,
+      bucketMs: groups.map((g) => g.bucketMs),
+      prepared,
+    };
   };
   const readChunk = async (afterSeq: number) =>
     prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));
@@ -144,15 +149,19 @@ export async function runStreamChunk(
       const ahead = ctx.readAhead?.take(aheadKey(row.checkpoint_seq));
       chunk = await (ahead ?? readChunk(row.checkpoint_seq));
     }
-    const { events, groups, prepared } = chunk;
-    if (events.length === 0) {
+    const { count, lastSeq, bucketMs, prepared } = chunk;
+    if (count === 0) {
       must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
       return { kind: 'continue' };
     }
-    chunkEnd = (events[events.length - 1] as StoredEvent).seq;
-    planned = groups.map((g, i) => ({
-      row: { batch_no: row.next_batch_no + i, chunk_end_seq: chunkEnd, bucket_ms: g.bucketMs },
-      prepared: prepared[i] as Planned['prepared'],
+    chunkEnd = lastSeq;
+    planned = prepared.map((p, i) => ({
+      row: {
+        batch_no: row.next_batch_no + i,
+        chunk_end_seq: chunkEnd,
+        bucket_ms: bucketMs[i] as number,
+      },
+      prepared: p,
     }));
     const now = ctx.clock.now();
     must(
