@@ -67,7 +67,11 @@ export function scanEventsNative(
   if (rw) params.push(scan.eventRW);
   if (to) params.push(scan.toTime);
   params.push(scan.limit);
-  const rows = statementFor(raw, rw, to).all(...params) as [number | bigint, number | bigint, string][];
+  const rows = statementFor(raw, rw, to).all(...params) as [
+    number | bigint,
+    number | bigint,
+    string,
+  ][];
   const out = new Array<DeliveryRow>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as [number | bigint, number | bigint, string];

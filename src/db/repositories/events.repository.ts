@@ -5,8 +5,8 @@ import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, indexEvent } from './event-columns.js';
-import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
 import { type DeliveryRow, scanEventsNative } from './events-delivery-scan.js';
+import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
 
 export interface InsertResult {
   inserted: number;

@@ -9,6 +9,7 @@ import {
 } from '../../db/repositories/delivery-progress.repository.js';
 import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
+import { EARLIER_GZIP_LEVELS } from '../../sinks/layouts/deterministic-gzip.js';
 import { type BatchContent, SinkError } from '../../sinks/sink.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
@@ -130,7 +131,13 @@ export async function runStreamChunk(
         ...batching.rereadRange(b.bucket_start, b.bucket_ms),
       });
       if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
-      const prepared = await sink.prepare(content(events, b.bucket_start));
+      let prepared = await sink.prepare(content(events, b.bucket_start));
+      // Planned by an earlier version with another gzip level: the same bytes need that level.
+      for (const gzipLevel of destination.kind === 'oss' ? EARLIER_GZIP_LEVELS : []) {
+        if (prepared.objectName === b.object_name) break;
+        const again = await sink.prepare({ ...content(events, b.bucket_start), gzipLevel });
+        if (again.objectName === b.object_name) prepared = again;
+      }
       if (prepared.objectName !== b.object_name) {
         ctx.logger.warn(
           { jobId: job.id, planned: b.object_name, now: prepared.objectName },

@@ -26,10 +26,13 @@ const CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { lineStart, eventKey, lineEnd } = workerData;
+// One scratch buffer, kept and grown: a fresh one per batch was garbage outside the heap limit.
+let out = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
 function ndjson(events, timesMs) {
   let size = 0;
   for (const e of events) size += e.length;
-  let out = Buffer.allocUnsafeSlow(size + (size >> 3) + events.length * (lineStart.length + 24));
+  const guess = size + (size >> 3) + events.length * (lineStart.length + 24);
+  if (guess > out.length) out = Buffer.allocUnsafeSlow(guess);
   let at = 0;
   for (let i = 0; i < events.length; i++) {
     const quoted = JSON.stringify(events[i]);

@@ -73,7 +73,7 @@ export function ossJsonArray(events: readonly string[]): Buffer {
 /** Bytes and key of an OSS-layout batch; the same content always gives the same result. */
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
-  const body = await deterministicGzip(ossJsonArray(content.events));
+  const body = await deterministicGzip(ossJsonArray(content.events), content.gzipLevel);
   const objectName = ossObjectKey({
     prefix: destination.prefix,
     region: content.region,
