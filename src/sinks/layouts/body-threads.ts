@@ -15,7 +15,7 @@ import { SLS_LINE_PARTS, slsNdjson } from './sls-layout.js';
  * The thread's heap stays small: it holds a copy of one batch's events (≤ 3 MB raw, the SLS
  * batching cap) and that batch's escaped lines at a time; its garbage never reaches the main heap.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 
 /**
  * The thread's code: plain CommonJS (no loader), so it starts in a few ms and ~10 MB from
