@@ -7,8 +7,9 @@ import { SLS_LINE_PARTS, slsNdjson } from './sls-layout.js';
  * history job the NDJSON body (JSON escaping of every event) and its MD5 were about half of the
  * main thread's time, which also scans the store, plans and acknowledges: the job ran at one
  * core's pace on a two-core machine. The thread writes the same lines as `slsNdjson`, so bytes
- * and names are those the main thread would produce. Should the thread fail to start or die, bodies are
- * built in-process again: the thread is an accelerator, never a reason for a delivery to fail.
+ * and names are those the main thread would produce. Should the thread fail to start or die,
+ * bodies are built in-process again: the thread is an accelerator, never a reason for a
+ * delivery to fail.
  */
 
 /**
