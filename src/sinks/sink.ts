@@ -45,10 +45,19 @@ export interface BatchContent {
    * of parsing every event's JSON; the engine always passes it.
    */
   eventTimes?: readonly number[];
+  /**
+   * OSS layout: the gzip level (default GZIP_LEVEL, src/sinks/layouts/deterministic-gzip.ts).
+   * Set only to re-prepare a batch planned by an earlier version with the level it used.
+   */
+  gzipLevel?: number;
 }
 
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */
 export interface PreparedBatch {
+  /**
+   * What was prepared. A sink whose body already holds the events (the file sink) leaves
+   * `events` empty here to free their texts; `count` and `eventTimes` stay.
+   */
   content: BatchContent;
   /**
    * The object key (OSS layout) or file path relative to the sink root (SLS layout) — persisted by

@@ -3,7 +3,12 @@ import { BASE_TIME, sampleEvent } from '../../../test/helpers/sample-events.js';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../open-database.js';
 import { InvalidEventError } from './event-columns.js';
-import { insertEvents, safeHorizon, scanEventsForDelivery } from './events.repository.js';
+import {
+  countEventsForDelivery,
+  insertEvents,
+  safeHorizon,
+  scanEventsForDelivery,
+} from './events.repository.js';
 
 const A = '1000000000000001';
 const B = '1000000000000002';
@@ -136,5 +141,43 @@ describe('event store', () => {
       events[1]?.eventId,
       events[4]?.eventId,
     ]);
+  });
+
+  it('counts exactly what a delivery scan reads, whether or not the window cuts events', async () => {
+    const events = [-3, -2, -1, 0, 1, 2, 3].map((d) =>
+      sampleEvent(BASE_TIME + d * 86_400_000, { eventRW: d % 2 === 0 ? 'Write' : 'Read' }),
+    );
+    await insertEvents(handle.db, A, events);
+    await insertEvents(handle.db, B, [sampleEvent(BASE_TIME - 9 * 86_400_000)]);
+    const cutoffSeq = await safeHorizon(handle.db);
+    const day = 86_400_000;
+    const windows = [
+      { fromTime: BASE_TIME - 10 * day }, // every event of A inside: the window is left out
+      { fromTime: BASE_TIME - 10 * day, toTime: BASE_TIME + 10 * day },
+      { fromTime: BASE_TIME - day }, // cuts the oldest
+      { fromTime: BASE_TIME - 10 * day, toTime: BASE_TIME + day }, // cuts the newest
+      { fromTime: BASE_TIME + 10 * day }, // cuts everything
+    ];
+    const counted: number[] = [];
+    for (const w of windows) {
+      for (const eventRW of ['All', 'Write'] as const) {
+        const scan = { accountId: A, region: 'cn-hangzhou', eventRW, afterSeq: 0, cutoffSeq, ...w };
+        const read = await scanEventsForDelivery(handle.db, { ...scan, limit: 1_000 });
+        const n = await countEventsForDelivery(handle.db, scan);
+        expect(n).toBe(read.length);
+        counted.push(n);
+      }
+    }
+    expect(counted).toEqual([7, 3, 7, 3, 5, 2, 5, 2, 0, 0]);
+    expect(
+      await countEventsForDelivery(handle.db, {
+        accountId: 'no-events',
+        region: 'cn-hangzhou',
+        eventRW: 'All',
+        fromTime: 0,
+        afterSeq: 0,
+        cutoffSeq,
+      }),
+    ).toBe(0);
   });
 });

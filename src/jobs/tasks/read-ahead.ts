@@ -1,11 +1,17 @@
 import type { PreparedBatch } from '../../sinks/sink.js';
-import type { EventGroup } from '../batching/batching.js';
-import type { StoredEvent } from '../event-source.js';
 
-/** A chunk read and prepared, not planned yet. */
+/**
+ * A chunk read and prepared, not planned yet. It keeps what planning needs, not the events:
+ * once prepared, a batch's bytes are in its body, and holding a chunk's event texts (~5 MB)
+ * until it is sent only grew the heap ([G] round 4).
+ */
 export interface ReadChunk {
-  events: StoredEvent[];
-  groups: EventGroup[];
+  /** Events read (0: the stream is exhausted). */
+  count: number;
+  /** Sequence of the last event read: the chunk's end. */
+  lastSeq: number;
+  /** Each batch's bucket length, beside `prepared`. */
+  bucketMs: number[];
   prepared: PreparedBatch[];
 }
 

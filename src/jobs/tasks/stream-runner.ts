@@ -9,6 +9,7 @@ import {
 } from '../../db/repositories/delivery-progress.repository.js';
 import { liveStreamCutoff } from '../../db/repositories/live-streams.repository.js';
 import type { JobDestination } from '../../domain/delivery-jobs/job-scope.js';
+import { EARLIER_GZIP_LEVELS } from '../../sinks/layouts/deterministic-gzip.js';
 import { type BatchContent, SinkError } from '../../sinks/sink.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
@@ -100,7 +101,12 @@ export async function runStreamChunk(
     const prepared = await Promise.all(
       groups.map((g) => sink.prepare(content(g.events, g.bucketStart))),
     );
-    return { events, groups, prepared };
+    return {
+      count: events.length,
+      lastSeq: events.length > 0 ? (events[events.length - 1] as StoredEvent).seq : 0,
+      bucketMs: groups.map((g) => g.bucketMs),
+      prepared,
+    };
   };
   const readChunk = async (afterSeq: number) =>
     prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));
@@ -125,7 +131,13 @@ export async function runStreamChunk(
         ...batching.rereadRange(b.bucket_start, b.bucket_ms),
       });
       if (events.length === 0) continue; // its events are gone (cannot happen under the hold)
-      const prepared = await sink.prepare(content(events, b.bucket_start));
+      let prepared = await sink.prepare(content(events, b.bucket_start));
+      // Planned by an earlier version with another gzip level: the same bytes need that level.
+      for (const gzipLevel of destination.kind === 'oss' ? EARLIER_GZIP_LEVELS : []) {
+        if (prepared.objectName === b.object_name) break;
+        const again = await sink.prepare({ ...content(events, b.bucket_start), gzipLevel });
+        if (again.objectName === b.object_name) prepared = again;
+      }
       if (prepared.objectName !== b.object_name) {
         ctx.logger.warn(
           { jobId: job.id, planned: b.object_name, now: prepared.objectName },
@@ -144,15 +156,19 @@ export async function runStreamChunk(
       const ahead = ctx.readAhead?.take(aheadKey(row.checkpoint_seq));
       chunk = await (ahead ?? readChunk(row.checkpoint_seq));
     }
-    const { events, groups, prepared } = chunk;
-    if (events.length === 0) {
+    const { count, lastSeq, bucketMs, prepared } = chunk;
+    if (count === 0) {
       must(await setStreamStatus(ctx.db, key, ctx.owner, { status: 2, now: ctx.clock.now() }));
       return { kind: 'continue' };
     }
-    chunkEnd = (events[events.length - 1] as StoredEvent).seq;
-    planned = groups.map((g, i) => ({
-      row: { batch_no: row.next_batch_no + i, chunk_end_seq: chunkEnd, bucket_ms: g.bucketMs },
-      prepared: prepared[i] as Planned['prepared'],
+    chunkEnd = lastSeq;
+    planned = prepared.map((p, i) => ({
+      row: {
+        batch_no: row.next_batch_no + i,
+        chunk_end_seq: chunkEnd,
+        bucket_ms: bucketMs[i] as number,
+      },
+      prepared: p,
     }));
     const now = ctx.clock.now();
     must(

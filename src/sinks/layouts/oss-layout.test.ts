@@ -111,5 +111,8 @@ describe('OSS layout', () => {
     expect(ossJsonArray(events).toString('utf8')).toBe(`[${events.join(',')}]`);
     expect(ossJsonArray(['{"only":true}']).toString('utf8')).toBe('[{"only":true}]');
     expect(ossJsonArray([]).toString('utf8')).toBe('[]');
+    // Non-ASCII takes up to 3 bytes per character: the buffer grows past its first guess.
+    const wide = [`{"s":"${'☕é𝄞'.repeat(3_000)}"}`, '{"a":1}'];
+    expect(ossJsonArray(wide).equals(Buffer.from(`[${wide.join(',')}]`, 'utf8'))).toBe(true);
   });
 });

@@ -45,17 +45,35 @@ export function ossObjectKey(parts: OssKeyParts): string {
 }
 
 /**
- * The OSS file content: one JSON array of the events (delivery-sinks §2.2), built by joining the
- * stored texts so the events reach the destination exactly as they were stored.
+ * The OSS file content: one JSON array of the events (delivery-sinks §2.2), the stored texts
+ * joined so the events reach the destination exactly as they were stored. Written straight into
+ * one buffer rather than joined into a string and encoded after (one copy fewer per event).
  */
 export function ossJsonArray(events: readonly string[]): Buffer {
-  return Buffer.from(`[${events.join(',')}]`, 'utf8');
+  let size = 2 + events.length;
+  for (const e of events) size += e.length;
+  let out = Buffer.allocUnsafe(size + (size >> 4));
+  let at = out.write('[', 0, 'latin1');
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as string;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = e.length * 3 + 2;
+    if (at + need > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
+      out.copy(grown, 0, 0, at);
+      out = grown;
+    }
+    if (i > 0) at += out.write(',', at, 'latin1');
+    at += out.write(e, at, 'utf8');
+  }
+  at += out.write(']', at, 'latin1');
+  return out.subarray(0, at);
 }
 
 /** Bytes and key of an OSS-layout batch; the same content always gives the same result. */
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
-  const body = await deterministicGzip(ossJsonArray(content.events));
+  const body = await deterministicGzip(ossJsonArray(content.events), content.gzipLevel);
   const objectName = ossObjectKey({
     prefix: destination.prefix,
     region: content.region,

@@ -89,6 +89,29 @@ describe('SLS layout', () => {
     );
   });
 
+  it('writes the same bytes as JSON.stringify of each log for escapes, non-ASCII and long events', async () => {
+    // Quotes and backslashes double in the line; control characters become \u escapes (6 bytes
+    // for 1); non-ASCII takes up to 3 bytes: the body buffer must grow past its first guess.
+    const events = [
+      `{"s":"${'\\"'.repeat(2_000)}"}`,
+      `{"s":"${'\u0001\u001f'.repeat(3_000)}"}`,
+      `{"s":"${'☕é𝄞'.repeat(1_500)}"}`,
+      '{"s":"plain"}',
+    ];
+    const times = events.map((_, i) => BUCKET_START + i * 1000);
+    const prepared = await prepareSlsBatch({ ...batch(events), eventTimes: times });
+    const expected = events
+      .map((event, i) =>
+        JSON.stringify({
+          __topic__: SLS_TOPIC,
+          __time__: Math.floor((times[i] as number) / 1000),
+          event,
+        }),
+      )
+      .join('\n');
+    expect(prepared.body.toString('utf8')).toBe(`${expected}\n`);
+  });
+
   it('reads fractional or offset times, and falls back to the bucket start without one', () => {
     expect(slsLogTime('{"eventTime":"2021-08-05T00:25:26.900Z"}', 0)).toBe(1628123126);
     expect(slsLogTime('{"eventTime":"2021-08-05T08:25:26+08:00"}', 0)).toBe(1628123126);

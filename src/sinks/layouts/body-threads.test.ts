@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSlsBody, closeBodyThread } from './body-threads.js';
+import { slsNdjson } from './sls-layout.js';
+
+const EVENTS = [
+  '{"eventId":"e-1","eventTime":"2021-08-05T00:25:26Z","n": 1.0}',
+  `{"s":"${'\\"'.repeat(3_000)}"}`,
+  `{"s":"${'\u0001\u001f'.repeat(3_000)}"}`,
+  `{"s":"${'☕é𝄞'.repeat(3_000)}"}`,
+  '{"s":"plain"}',
+];
+const TIMES = EVENTS.map((_, i) => Date.UTC(2021, 7, 5, 0, 25, i, 900));
+
+afterAll(() => closeBodyThread());
+
+describe('SLS-layout bodies on the body thread', () => {
+  it('gives the bytes and MD5 slsNdjson gives, whatever the escapes, for batch after batch', async () => {
+    const expected = slsNdjson(EVENTS, 0, TIMES);
+    const built = await Promise.all(
+      [EVENTS, EVENTS.slice(0, 1), EVENTS].map((events) =>
+        buildSlsBody({ events, fallbackMs: 0, timesMs: TIMES.slice(0, events.length) }),
+      ),
+    );
+    expect(built[0]?.body.equals(expected)).toBe(true);
+    expect(built[0]?.md5).toBe(createHash('md5').update(expected).digest('hex'));
+    // The thread's scratch buffer is reused: a short batch between two long ones is exact too.
+    expect(built[1]?.body.equals(slsNdjson(EVENTS.slice(0, 1), 0, TIMES))).toBe(true);
+    expect(built[2]?.body.equals(expected)).toBe(true);
+  });
+
+  it('builds in-process when the times are not given (each line then parses its event)', async () => {
+    const events = [EVENTS[0] as string];
+    const built = await buildSlsBody({ events, fallbackMs: 0 });
+    expect(built.body.equals(slsNdjson(events, 0))).toBe(true);
+    expect(JSON.parse(built.body.toString('utf8')).__time__).toBe(
+      Date.UTC(2021, 7, 5, 0, 25, 26) / 1000,
+    );
+  });
+
+  it('answers what the thread owed when it ends, and keeps building bodies after', async () => {
+    const owed = buildSlsBody({ events: EVENTS, fallbackMs: 0, timesMs: TIMES });
+    await closeBodyThread();
+    expect((await owed).body.equals(slsNdjson(EVENTS, 0, TIMES))).toBe(true);
+    const after = await buildSlsBody({ events: EVENTS, fallbackMs: 0, timesMs: TIMES });
+    expect(after.body.equals(slsNdjson(EVENTS, 0, TIMES))).toBe(true);
+  });
+});
