@@ -25,8 +25,10 @@ const SINGLE: Record<EventFilterKey, string> = {
   EventId: 'events.events_account_event_id',
   ResourceType: 'event_resources.event_resources_type',
   ResourceName: 'event_resources.event_resources_name',
-  EventRW: 'events.events_rw',
+  // Migration 0013: two values, each a large share of the events; events_time carries it.
+  EventRW: 'events.events_time',
   EventAccessKeyId: 'events.events_access_key',
+  // `true` (below: `false` reads events_time); events_sensitive holds only sensitive events.
   SensitiveAction: 'events.events_sensitive',
   SourceIpAddress: 'events.events_source_ip',
   EventType: 'events.events_type',
@@ -69,6 +71,15 @@ const cases: Array<[string, EventCondition[], string]> = [
     [{ key, value: value(key) }],
     SINGLE[key],
   ]),
+  ['SensitiveAction=false', [{ key: 'SensitiveAction', value: 'false' }], 'events.events_time'],
+  [
+    'ServiceName+SensitiveAction=false',
+    [
+      { key: 'ServiceName', value: 'Ecs' },
+      { key: 'SensitiveAction', value: 'false' },
+    ],
+    'events.events_service',
+  ],
   ...ALLOWED_PAIR_LIST.flatMap(([a, b]): Array<[string, EventCondition[], string]> => {
     const index = PAIR[`${a}+${b}`] ?? 'missing from PAIR';
     const ca = { key: a, value: value(a) };
