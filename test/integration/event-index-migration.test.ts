@@ -87,13 +87,23 @@ const CASES: Case[] = [
   {
     migration: '0013-partial-event-indexes',
     from: '0012-batch-bucket-span',
-    gone: ['events_rw'],
-    kept: ['events_time', 'events_sensitive', 'events_role', 'events_access_key_usage'],
-    partial: ['events_sensitive', 'events_role', 'events_service_role', 'events_access_key'],
+    gone: [],
+    kept: ['events_time', 'events_rw', 'events_sensitive', 'events_access_key_usage'],
+    partial: [
+      'events_rw',
+      'events_sensitive',
+      'events_role',
+      'events_service_role',
+      'events_access_key',
+      'events_access_key_usage',
+    ],
   },
 ];
 
-/** Generated events, every 11th made sensitive (the generator makes none). */
+/**
+ * Generated events, every 11th made sensitive (the generator makes none) and every 97th given an
+ * EventRW other than Read and Write (0013 indexes those apart).
+ */
 function storeEvents(seed: string) {
   return [
     ...generateEvents({
@@ -104,11 +114,13 @@ function storeEvents(seed: string) {
       now: NOW,
       regions: ['cn-hangzhou', 'cn-shanghai'],
     }),
-  ].map((e, i) =>
-    i % 11 === 3
-      ? { ...e, eventAttributes: { ...(e.eventAttributes as object), SensitiveAction: true } }
-      : e,
-  );
+  ]
+    .map((e, i) =>
+      i % 11 === 3
+        ? { ...e, eventAttributes: { ...(e.eventAttributes as object), SensitiveAction: true } }
+        : e,
+    )
+    .map((e, i) => (i % 97 === 5 ? { ...e, eventRW: 'Other' } : e));
 }
 
 /** The event tables' indexes (on PostgreSQL the partitioned parents') and their SQL. */
@@ -141,7 +153,16 @@ describe.each(CASES)(
       await insertEvents(h.db, ACCOUNT, events);
       const indexed = events.map((e) => indexEvent(e));
       expect(indexed.filter((e) => e.columns.sensitive_action === 1).length).toBeGreaterThan(200);
-      const sets = conditionSets(indexed);
+      const sets = [
+        ...conditionSets(indexed),
+        [{ key: 'EventRW', value: 'Other' }],
+        [{ key: 'EventRW', value: 'Read' }],
+        [{ key: 'SensitiveAction', value: 'false' }],
+        [
+          { key: 'ServiceName', value: indexed[5]?.columns.service_name ?? '' },
+          { key: 'EventRW', value: 'Other' },
+        ],
+      ] as EventCondition[][];
       const ask = () =>
         Promise.all(
           sets.flatMap((conditions) =>
@@ -209,6 +230,15 @@ describe.each(CASES)(
         limit: 1000,
       });
       expect(sensitive.map((e) => JSON.parse(e.eventJson).eventId)).toContain(more.eventId);
+      const other = await lookupEvents(h.db, {
+        accountId: ACCOUNT,
+        conditions: [{ key: 'EventRW', value: 'Other' }],
+        fromTime: NOW - 4 * DAY,
+        toTime: NOW + DAY,
+        direction: 'FORWARD',
+        limit: 1000,
+      });
+      expect(other.length).toBe(indexed.filter((e) => e.columns.event_rw === 'Other').length);
 
       // Each dropped index cost every write a B-tree insert; the kept ones remain.
       const defs = await indexDefinitions(h);

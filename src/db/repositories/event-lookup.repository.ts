@@ -1,4 +1,5 @@
 import { type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { EVENT_RW_OTHER, EVENT_RW_VALUES } from '../migrations/0013-partial-event-indexes.js';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
 
@@ -152,6 +153,11 @@ export function lookupEventsQuery(
       hits = hits.where(sql<boolean>`${sql.ref(column)} = ${sql.lit(columnValue(c))}`);
     } else {
       hits = hits.where(column as EventColumn, '=', columnValue(c));
+    }
+    if (c.key === 'EventRW' && !(EVENT_RW_VALUES as readonly string[]).includes(c.value)) {
+      // Neither Read nor Write: `events_rw` holds only such events (0013), and is chosen only
+      // when its condition is in the query. Read and Write are read from `events_time`.
+      hits = hits.where(sql.raw<boolean>(EVENT_RW_OTHER));
     }
   }
   hits = hits.where('event_time', '>=', q.fromTime).where('event_time', '<', q.toTime);

@@ -25,7 +25,8 @@ const SINGLE: Record<EventFilterKey, string> = {
   EventId: 'events.events_account_event_id',
   ResourceType: 'event_resources.event_resources_type',
   ResourceName: 'event_resources.event_resources_name',
-  // Migration 0013: two values, each a large share of the events; events_time carries it.
+  // Migration 0013: Read/Write are each a large share of the events; events_time carries the
+  // column (below: any other value reads events_rw, which holds only those events).
   EventRW: 'events.events_time',
   EventAccessKeyId: 'events.events_access_key',
   // `true` (below: `false` reads events_time); events_sensitive holds only sensitive events.
@@ -62,7 +63,8 @@ const OWN_PAIR_INDEXES = [
   'events.events_service_role',
 ];
 
-const value = (key: EventFilterKey) => (key === 'SensitiveAction' ? 'true' : `${key}-value`);
+const value = (key: EventFilterKey) =>
+  key === 'SensitiveAction' ? 'true' : key === 'EventRW' ? 'Write' : `${key}-value`;
 
 const cases: Array<[string, EventCondition[], string]> = [
   ['no filter', [], 'events.events_time'],
@@ -71,6 +73,8 @@ const cases: Array<[string, EventCondition[], string]> = [
     [{ key, value: value(key) }],
     SINGLE[key],
   ]),
+  ['EventRW=Read', [{ key: 'EventRW', value: 'Read' }], 'events.events_time'],
+  ['EventRW=other', [{ key: 'EventRW', value: 'write' }], 'events.events_rw'],
   ['SensitiveAction=false', [{ key: 'SensitiveAction', value: 'false' }], 'events.events_time'],
   [
     'ServiceName+SensitiveAction=false',
