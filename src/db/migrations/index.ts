@@ -12,6 +12,7 @@ import * as m0009 from './0009-job-control.js';
 import * as m0010 from './0010-lease-takeovers.js';
 import * as m0011 from './0011-access-key-generation.js';
 import * as m0012 from './0012-batch-bucket-span.js';
+import * as m0013 from './0013-partial-event-indexes.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -34,4 +35,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0010-lease-takeovers', m0010],
   ['0011-access-key-generation', m0011],
   ['0012-batch-bucket-span', m0012],
+  ['0013-partial-event-indexes', m0013],
 ];

@@ -1,4 +1,5 @@
-import type { CompiledQuery, Kysely, SelectQueryBuilder } from 'kysely';
+import { type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { EVENT_RW_OTHER, EVENT_RW_VALUES } from '../migrations/0013-partial-event-indexes.js';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
 
@@ -145,7 +146,19 @@ export function lookupEventsQuery(
   for (const c of q.conditions) {
     const column = resources ? RESOURCE_COLUMNS[c.key] : EVENT_COLUMNS[c.key];
     if (!column) throw new Error(`no column for ${c.key} in this lookup`);
-    hits = hits.where(column as EventColumn, '=', columnValue(c));
+    if (c.key === 'SensitiveAction') {
+      // A literal, not a parameter: `events_sensitive` holds only `sensitive_action = 1`
+      // (migration 0013), and a planner can match a partial index only on a condition it sees.
+      // False, nearly every event, is read from `events_time`, which carries the column.
+      hits = hits.where(sql<boolean>`${sql.ref(column)} = ${sql.lit(columnValue(c))}`);
+    } else {
+      hits = hits.where(column as EventColumn, '=', columnValue(c));
+    }
+    if (c.key === 'EventRW' && !(EVENT_RW_VALUES as readonly string[]).includes(c.value)) {
+      // Neither Read nor Write: `events_rw` holds only such events (0013), and is chosen only
+      // when its condition is in the query. Read and Write are read from `events_time`.
+      hits = hits.where(sql.raw<boolean>(EVENT_RW_OTHER));
+    }
   }
   hits = hits.where('event_time', '>=', q.fromTime).where('event_time', '<', q.toTime);
   if (q.after) {

@@ -25,8 +25,11 @@ const SINGLE: Record<EventFilterKey, string> = {
   EventId: 'events.events_account_event_id',
   ResourceType: 'event_resources.event_resources_type',
   ResourceName: 'event_resources.event_resources_name',
-  EventRW: 'events.events_rw',
+  // Migration 0013: Read/Write are each a large share of the events; events_time carries the
+  // column (below: any other value reads events_rw, which holds only those events).
+  EventRW: 'events.events_time',
   EventAccessKeyId: 'events.events_access_key',
+  // `true` (below: `false` reads events_time); events_sensitive holds only sensitive events.
   SensitiveAction: 'events.events_sensitive',
   SourceIpAddress: 'events.events_source_ip',
   EventType: 'events.events_type',
@@ -60,7 +63,8 @@ const OWN_PAIR_INDEXES = [
   'events.events_service_role',
 ];
 
-const value = (key: EventFilterKey) => (key === 'SensitiveAction' ? 'true' : `${key}-value`);
+const value = (key: EventFilterKey) =>
+  key === 'SensitiveAction' ? 'true' : key === 'EventRW' ? 'Write' : `${key}-value`;
 
 const cases: Array<[string, EventCondition[], string]> = [
   ['no filter', [], 'events.events_time'],
@@ -69,6 +73,17 @@ const cases: Array<[string, EventCondition[], string]> = [
     [{ key, value: value(key) }],
     SINGLE[key],
   ]),
+  ['EventRW=Read', [{ key: 'EventRW', value: 'Read' }], 'events.events_time'],
+  ['EventRW=other', [{ key: 'EventRW', value: 'write' }], 'events.events_rw'],
+  ['SensitiveAction=false', [{ key: 'SensitiveAction', value: 'false' }], 'events.events_time'],
+  [
+    'ServiceName+SensitiveAction=false',
+    [
+      { key: 'ServiceName', value: 'Ecs' },
+      { key: 'SensitiveAction', value: 'false' },
+    ],
+    'events.events_service',
+  ],
   ...ALLOWED_PAIR_LIST.flatMap(([a, b]): Array<[string, EventCondition[], string]> => {
     const index = PAIR[`${a}+${b}`] ?? 'missing from PAIR';
     const ca = { key: a, value: value(a) };
