@@ -1,13 +1,18 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
-/** What a delivery scan filters on (see DeliveryScan in events.repository.ts). */
-export interface NativeDeliveryScan {
+/** What a delivery scan filters on (both scans: this native one and events.repository's). */
+export interface DeliveryScan {
   accountId: string;
   region: string;
+  /** A trail's EventRW: 'All' means no filter. */
   eventRW: 'All' | 'Read' | 'Write';
+  /** Oldest eventTime (epoch ms) delivered. */
   fromTime: number;
+  /** Newest eventTime delivered (a chosen window's end, inclusive); none by default. */
   toTime?: number | undefined;
+  /** Exclusive lower bound (a checkpoint); 0 to start at the beginning. */
   afterSeq: number;
+  /** Inclusive upper bound (a job's cut-off or the safe horizon). */
   cutoffSeq: number;
   limit: number;
 }
@@ -51,10 +56,7 @@ function statementFor(raw: BetterSqlite3.Database, rw: boolean, to: boolean) {
  * objects per row through the query builder — on a dense history job that was a third of the
  * main thread. The caller holds the Kysely connection (see sqlite-native.ts).
  */
-export function scanEventsNative(
-  raw: BetterSqlite3.Database,
-  scan: NativeDeliveryScan,
-): DeliveryRow[] {
+export function scanEventsNative(raw: BetterSqlite3.Database, scan: DeliveryScan): DeliveryRow[] {
   const rw = scan.eventRW !== 'All';
   const to = scan.toTime !== undefined;
   const params: unknown[] = [

@@ -5,7 +5,7 @@ import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import { retryTransaction } from '../retry-transaction.js';
 import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, indexEvent } from './event-columns.js';
-import { type DeliveryRow, scanEventsNative } from './events-delivery-scan.js';
+import { type DeliveryRow, type DeliveryScan, scanEventsNative } from './events-delivery-scan.js';
 import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
 
 export interface InsertResult {
@@ -195,21 +195,7 @@ export async function safeHorizon(db: Kysely<Database>): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-export interface DeliveryScan {
-  accountId: string;
-  region: string;
-  /** A trail's EventRW: 'All' means no filter. */
-  eventRW: 'All' | 'Read' | 'Write';
-  /** Oldest eventTime (epoch ms) delivered. */
-  fromTime: number;
-  /** Newest eventTime delivered (a chosen window's end, inclusive); none by default. */
-  toTime?: number | undefined;
-  /** Exclusive lower bound (a checkpoint); 0 to start at the beginning. */
-  afterSeq: number;
-  /** Inclusive upper bound (a job's cut-off or the safe horizon). */
-  cutoffSeq: number;
-  limit: number;
-}
+export type { DeliveryScan };
 
 export type StoredEvent = DeliveryRow;
 
