@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { SLS_LINE_PARTS, slsNdjson } from './sls-layout.js';
+import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from './sls-layout.js';
 
 /**
  * SLS-layout bodies built on a thread of their own ([G] round 4, docs/benchmarks.md). On a dense
@@ -64,11 +63,8 @@ parentPort.on('message', (t) => {
 });
 `;
 
-interface BodyTask {
+interface BodyTask extends SlsBodyTask {
   id: number;
-  events: readonly string[];
-  fallbackMs: number;
-  timesMs?: readonly number[] | undefined;
 }
 
 interface BodyResult {
@@ -78,23 +74,13 @@ interface BodyResult {
   error?: string;
 }
 
-export interface Body {
-  body: Buffer;
-  md5: string;
-}
-
-function inProcess(task: Omit<BodyTask, 'id'>): Body {
-  const body = slsNdjson(task.events, task.fallbackMs, task.timesMs);
-  return { body, md5: createHash('md5').update(body).digest('hex') };
-}
-
 class BodyThread {
   private worker: Worker | undefined;
   private failed = false;
   private nextId = 0;
   private readonly pending = new Map<
     number,
-    { task: Omit<BodyTask, 'id'>; resolve: (b: Body) => void; reject: (e: unknown) => void }
+    { task: SlsBodyTask; resolve: (b: SlsBody) => void; reject: (e: unknown) => void }
   >();
 
   private start(): Worker | undefined {
@@ -124,7 +110,7 @@ class BodyThread {
     this.pending.clear();
     for (const p of waiting) {
       try {
-        p.resolve(inProcess(p.task));
+        p.resolve(slsBodyInProcess(p.task));
       } catch (e) {
         p.reject(e);
       }
@@ -140,12 +126,12 @@ class BodyThread {
     else p.reject(new Error(r.error ?? 'body thread answered nothing'));
   }
 
-  build(task: Omit<BodyTask, 'id'>): Promise<Body> {
+  build(task: SlsBodyTask): Promise<SlsBody> {
     // Without the store's times a line's time comes from parsing the event: done here.
     const timed = task.timesMs !== undefined && task.timesMs.length === task.events.length;
     const worker = timed ? this.start() : undefined;
-    if (!worker) return Promise.resolve().then(() => inProcess(task));
-    return new Promise<Body>((resolve, reject) => {
+    if (!worker) return Promise.resolve().then(() => slsBodyInProcess(task));
+    return new Promise<SlsBody>((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { task, resolve, reject });
       // Referenced while it owes an answer: the process waits for it.
@@ -165,7 +151,7 @@ class BodyThread {
 let shared: BodyThread | undefined;
 
 /** The NDJSON body of an SLS-layout batch and its hex MD5, built on the body thread. */
-export function buildSlsBody(task: Omit<BodyTask, 'id'>): Promise<Body> {
+export function buildSlsBody(task: SlsBodyTask): Promise<SlsBody> {
   shared ??= new BodyThread();
   return shared.build(task);
 }

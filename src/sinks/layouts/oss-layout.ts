@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BatchContent, PreparedBatch } from '../sink.js';
+import { withRoom } from './buffer-room.js';
 import { batchDestination } from './check-batch.js';
 import { deterministicGzip } from './deterministic-gzip.js';
 import { utcParts } from './utc-parts.js';
@@ -52,17 +53,12 @@ export function ossObjectKey(parts: OssKeyParts): string {
 export function ossJsonArray(events: readonly string[]): Buffer {
   let size = 2 + events.length;
   for (const e of events) size += e.length;
-  let out = Buffer.allocUnsafe(size + (size >> 4));
+  let out: Buffer = Buffer.allocUnsafe(size + (size >> 4));
   let at = out.write('[', 0, 'latin1');
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as string;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const need = e.length * 3 + 2;
-    if (at + need > out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
-      out.copy(grown, 0, 0, at);
-      out = grown;
-    }
+    out = withRoom(out, at, e.length * 3 + 2);
     if (i > 0) at += out.write(',', at, 'latin1');
     at += out.write(e, at, 'utf8');
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseIsoSeconds } from '../../lib/time.js';
 import type { BatchContent, PreparedBatch } from '../sink.js';
+import { withRoom } from './buffer-room.js';
 import { batchDestination } from './check-batch.js';
 
 /** ActionTrail's topic for trail delivery; Log Audit's `actiontrail_event` is another product (delivery-sinks §1.2). */
@@ -62,7 +63,7 @@ export function slsNdjson(
   let size = 0;
   for (const e of events) size += e.length;
   // Room for the escapes of a typical event; grown when an event needs more.
-  let out = Buffer.allocUnsafe(size + (size >> 3) + events.length * (LINE_START.length + 24));
+  let out: Buffer = Buffer.allocUnsafe(size + (size >> 3) + events.length * (LINE_START.length + 24));
   let at = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as string;
@@ -70,12 +71,7 @@ export function slsNdjson(
     const time = ms === undefined ? slsLogTime(e, fallbackMs) : Math.floor(ms / 1000);
     const quoted = JSON.stringify(e);
     // UTF-8 takes at most 3 bytes per UTF-16 unit; the line's own text is ASCII.
-    const need = quoted.length * 3 + LINE_START.length + 32;
-    if (at + need > out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
-      out.copy(grown, 0, 0, at);
-      out = grown;
-    }
+    out = withRoom(out, at, quoted.length * 3 + LINE_START.length + 32);
     at += out.write(LINE_START, at, 'latin1');
     at += out.write(String(time), at, 'latin1');
     at += out.write(EVENT_KEY, at, 'latin1');
@@ -111,17 +107,29 @@ export function slsFileName(parts: SlsFileNameParts): string {
   return [parts.project, parts.logstore, parts.region, file].join('/');
 }
 
-/** The NDJSON body of a batch and its hex MD5 (in-process, or on a thread: body-threads.ts). */
-export type SlsBodyBuilder = (task: {
+/** What an SLS-layout body is built from: a batch's events and their times. */
+export interface SlsBodyTask {
   events: readonly string[];
   fallbackMs: number;
   timesMs?: readonly number[] | undefined;
-}) => Promise<{ body: Buffer; md5: string }>;
+}
 
-const buildInProcess: SlsBodyBuilder = async (task) => {
+/** The NDJSON body of a batch and its hex MD5. */
+export interface SlsBody {
+  body: Buffer;
+  md5: string;
+}
+
+/** Builds a body in-process, or on a thread (body-threads.ts). */
+export type SlsBodyBuilder = (task: SlsBodyTask) => Promise<SlsBody>;
+
+/** The body and its MD5 on this thread (also the body thread's fallback). */
+export function slsBodyInProcess(task: SlsBodyTask): SlsBody {
   const body = slsNdjson(task.events, task.fallbackMs, task.timesMs);
   return { body, md5: createHash('md5').update(body).digest('hex') };
-};
+}
+
+const buildInProcess: SlsBodyBuilder = async (task) => slsBodyInProcess(task);
 
 /** Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). */
 export async function prepareSlsBatch(
