@@ -63,15 +63,14 @@ export async function commitRequestWrites(
   }
   return retryTransaction(() =>
     db.transaction().execute(async (trx) => {
-      const fresh = await upsertNonces(
+      const sortedFresh = await upsertNonces(
         trx,
         order.map((o) => o.n),
       );
       await insertAccountEventsIn(trx, events);
-      return order.reduce((out, { i }, at) => {
-        out[i] = fresh[at] === true;
-        return out;
-      }, new Array<boolean>(nonces.length));
+      const fresh = new Array<boolean>(nonces.length);
+      for (const [at, { i }] of order.entries()) fresh[i] = sortedFresh[at] === true;
+      return fresh;
     }),
   );
 }
