@@ -4,7 +4,6 @@
  * before the clock starts, and sent over raw sockets (bench/raw-http-client.ts), so the
  * generator takes as little of the shared CPU as it can while it measures.
  */
-import http from 'node:http';
 import type { RawRequest } from '../src/api/signature/index.js';
 import { RawConnection, serialiseRequest } from './raw-http-client.js';
 
@@ -22,31 +21,6 @@ export interface LoadResult {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-}
-
-function send(
-  agent: http.Agent,
-  base: URL,
-  req: RawRequest,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-    if (req.body.length > 0) headers['content-length'] = String(req.body.length);
-    const r = http.request(
-      { agent, host: base.hostname, port: base.port, method: req.method, path: req.url, headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    r.on('error', reject);
-    r.end(req.body);
-  });
 }
 
 /** Sends every request of `requests` over `connections` sockets; times each answer. */
@@ -100,8 +74,14 @@ export async function runLoad(
 
 /** One request, for set-up calls; throws unless the answer is 200. */
 export async function sendOnce(url: string, req: RawRequest): Promise<Record<string, unknown>> {
-  const agent = new http.Agent({ keepAlive: false });
-  const res = await send(agent, new URL(url), req);
-  if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
-  return JSON.parse(res.body) as Record<string, unknown>;
+  const base = new URL(url);
+  const connection = new RawConnection(base.hostname, Number(base.port));
+  try {
+    const res = await connection.send(serialiseRequest(req, base.host));
+    const body = res.body.toString('utf8');
+    if (res.status !== 200) throw new Error(`${res.status} ${body}`);
+    return JSON.parse(body) as Record<string, unknown>;
+  } finally {
+    connection.close();
+  }
 }
