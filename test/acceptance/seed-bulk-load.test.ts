@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.js
 import { formatIsoSeconds, HOUR_MS } from '../../src/lib/time.js';
 import { runCli } from '../helpers/cli.js';
 import { BIN, freshDataDir, REPO_ROOT } from '../helpers/server-process.js';
+import { storedEventRows } from '../helpers/test-database.js';
 
 /**
  * `seed` into a store no server is using is one bulk load (indexes built after, all or
@@ -56,14 +57,7 @@ async function open(dataDir: string): Promise<DatabaseHandle> {
 async function snapshot(handle: DatabaseHandle) {
   const { db } = handle;
   return {
-    events: await db.selectFrom('events').selectAll().orderBy('seq').execute(),
-    resources: await db
-      .selectFrom('event_resources')
-      .selectAll()
-      .orderBy('seq')
-      .orderBy('resource_type')
-      .orderBy('resource_name')
-      .execute(),
+    ...(await storedEventRows(db)),
     indexes: (
       await sql<{ name: string; sql: string | null }>`
         select name, sql from sqlite_master

@@ -111,3 +111,20 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { db: Kysely<
     },
   };
 }
+
+/**
+ * Every stored event row and resource row in a fixed order: what a migration or a bulk load
+ * must leave exactly as a row-by-row store would have it (compared whole, sequences included).
+ */
+export async function storedEventRows(db: Kysely<Database>) {
+  return {
+    events: await db.selectFrom('events').selectAll().orderBy('seq').execute(),
+    resources: await db
+      .selectFrom('event_resources')
+      .selectAll()
+      .orderBy('seq')
+      .orderBy('resource_type')
+      .orderBy('resource_name')
+      .execute(),
+  };
+}

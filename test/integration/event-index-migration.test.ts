@@ -13,7 +13,7 @@ import { insertEvents } from '../../src/db/repositories/events.repository.js';
 import { ALLOWED_PAIR_LIST } from '../../src/domain/events/lookup-rules.js';
 import { generateEvents } from '../../src/intake/seed/generate-events.js';
 import { freshDataDir } from '../helpers/server-process.js';
-import { emptyDatabaseConfig, TEST_DB } from '../helpers/test-database.js';
+import { emptyDatabaseConfig, storedEventRows, TEST_DB } from '../helpers/test-database.js';
 
 // Migrations 0008 ([G]: ten pair indexes dropped, three single-key ones widened) and 0013
 // ([G] round 4: events_rw dropped, events_time widened, partial indexes for SensitiveAction,
@@ -183,29 +183,12 @@ describe.each(CASES)(
       expect(answersBefore.filter((a) => a.length > 0).length).toBeGreaterThan(
         answersBefore.length / 2,
       );
-      const rowsBefore = await h.db.selectFrom('events').selectAll().orderBy('seq').execute();
-      const resourcesBefore = await h.db
-        .selectFrom('event_resources')
-        .selectAll()
-        .orderBy('seq')
-        .orderBy('resource_type')
-        .orderBy('resource_name')
-        .execute();
+      const storedBefore = await storedEventRows(h.db);
+      const rowsBefore = storedBefore.events;
 
       const { applied } = await migrateToLatest(h.db, h.dialect);
       expect(applied).toContain(migration);
-      expect(await h.db.selectFrom('events').selectAll().orderBy('seq').execute()).toEqual(
-        rowsBefore,
-      );
-      expect(
-        await h.db
-          .selectFrom('event_resources')
-          .selectAll()
-          .orderBy('seq')
-          .orderBy('resource_type')
-          .orderBy('resource_name')
-          .execute(),
-      ).toEqual(resourcesBefore);
+      expect(await storedEventRows(h.db)).toEqual(storedBefore);
       expect(await ask()).toEqual(answersBefore);
 
       // Still one event per (account, eventId); new events continue the sequence and are found.
