@@ -63,7 +63,9 @@ export function slsNdjson(
   let size = 0;
   for (const e of events) size += e.length;
   // Room for the escapes of a typical event; grown when an event needs more.
-  let out: Buffer = Buffer.allocUnsafe(size + (size >> 3) + events.length * (LINE_START.length + 24));
+  let out: Buffer = Buffer.allocUnsafe(
+    size + (size >> 3) + events.length * (LINE_START.length + 24),
+  );
   let at = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as string;
