@@ -55,8 +55,9 @@ export interface BatchContent {
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */
 export interface PreparedBatch {
   /**
-   * What was prepared. A sink whose body already holds the events (the file sink) leaves
-   * `events` empty here to free their texts; `count` and `eventTimes` stay.
+   * What was prepared. A sink whose body already holds the events (the file sink, OSS: both
+   * layouts' prepare functions) leaves `events` empty here so their texts can be freed while the
+   * batch waits to be sent; `count` and `eventTimes` stay.
    */
   content: BatchContent;
   /**

@@ -74,10 +74,8 @@ export function createFileSink(options: FileSinkOptions): Sink {
         content.destination.kind === 'oss'
           ? await prepareOssBatch(content)
           : await prepareSlsBatch(content, buildSlsBody);
-      // Both layouts name a file after its content, and a rename replaces it. The body holds
-      // the events now: their texts are let go, so a planned chunk waiting to be written keeps
-      // its bytes alive, not a second copy as strings on the heap ([G] round 4).
-      return { ...prepared, content: { ...content, events: [] }, overwrites: true };
+      // Both layouts name a file after its content, and a rename replaces it.
+      return { ...prepared, overwrites: true };
     },
 
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {

@@ -29,6 +29,23 @@ describe('SLS-layout bodies on the body thread', () => {
     expect(built[2]?.body.equals(expected)).toBe(true);
   });
 
+  it('escapes every ASCII character and non-ASCII text exactly as JSON.stringify does', async () => {
+    const ascii = Array.from({ length: 128 }, (_, c) => `{"c":"${String.fromCharCode(c)}"}`);
+    const events = [...ascii, '{"s":"\u2028\u2029\ufeff\u00ff"}', '{"s":"😀 \\u0041 \\"}'];
+    const times = events.map((_, i) => i * 1_000);
+    const built = await buildSlsBody({ events, fallbackMs: 0, timesMs: times });
+    expect(built.body.equals(slsNdjson(events, 0, times))).toBe(true);
+    const lines = built.body.toString('utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(events);
+  });
+
+  it('builds a batch holding a lone surrogate in-process (its bytes would differ otherwise)', async () => {
+    const events = ['{"s":"\ud800"}', '{"s":"ok"}'];
+    const built = await buildSlsBody({ events, fallbackMs: 0, timesMs: [0, 1_000] });
+    expect(built.body.equals(slsNdjson(events, 0, [0, 1_000]))).toBe(true);
+    expect(built.body.toString('utf8')).toContain('\\ud800');
+  });
+
   it('builds in-process when the times are not given (each line then parses its event)', async () => {
     const events = [EVENTS[0] as string];
     const built = await buildSlsBody({ events, fallbackMs: 0 });

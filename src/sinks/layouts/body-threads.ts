@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { type PackedBatch, packBatch, releasePacked, unpackBatch } from './packed-batch.js';
 import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from './sls-layout.js';
 
 /**
@@ -12,49 +13,95 @@ import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from
  */
 
 /**
- * The thread's heap stays small: it holds a copy of one batch's events (≤ 3 MB raw, the SLS
- * batching cap) and that batch's escaped lines at a time; its garbage never reaches the main heap.
+ * The thread's heap stays small: a batch arrives as one buffer of UTF-8 bytes (outside the heap)
+ * and its escaped lines go into one kept scratch buffer; its garbage never reaches the main heap.
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 
 /**
  * The thread's code: plain CommonJS (no loader), so it starts in a few ms and ~10 MB from
- * src/ and dist/ alike. Its loop is `slsNdjson`'s, line for line (the same line text comes in
- * through workerData); body-threads.test.ts checks both give the same bytes.
+ * src/ and dist/ alike. It writes `slsNdjson`'s lines from the events' UTF-8 bytes ([G] round 5):
+ * JSON.stringify's escapes done byte by byte (`"` and `\` get a backslash, the control
+ * characters below 0x20 their short or \u00xx form, everything else, UTF-8 sequences included,
+ * is copied), which for well-formed text is exactly JSON.stringify followed by UTF-8 encoding.
+ * Receiving strings cost a structured clone of every event on both threads, JSON.stringify made
+ * a second copy of each, and the strings lived on the main heap until the answer came: the
+ * thread was the dense SLS-layout job's bottleneck (8.8 µs per event). body-threads.test.ts
+ * checks both give the same bytes for every character class.
  */
 const CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { lineStart, eventKey, lineEnd } = workerData;
+const lineStart = Buffer.from(workerData.lineStart, 'latin1');
+const eventKey = Buffer.from(workerData.eventKey, 'latin1');
+const lineEnd = Buffer.from(workerData.lineEnd, 'latin1');
+// Per byte: 0 copied, 1 a backslash before it, 2 a short escape, 3 the \\u00xx form.
+const KIND = new Uint8Array(256);
+const SHORT = new Uint8Array(32);
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+for (let c = 0; c < 32; c++) KIND[c] = 3;
+for (const [c, e] of [[8, 98], [9, 116], [10, 110], [12, 102], [13, 114]]) { KIND[c] = 2; SHORT[c] = e; }
+KIND[0x22] = 1;
+KIND[0x5c] = 1;
 // One scratch buffer, kept and grown: a fresh one per batch was garbage outside the heap limit.
-let out = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
-function ndjson(events, timesMs) {
-  let size = 0;
-  for (const e of events) size += e.length;
-  const guess = size + (size >> 3) + events.length * (lineStart.length + 24);
-  if (guess > out.length) out = Buffer.allocUnsafeSlow(guess);
-  let at = 0;
-  for (let i = 0; i < events.length; i++) {
-    const quoted = JSON.stringify(events[i]);
-    const need = quoted.length * 3 + lineStart.length + 32;
-    if (at + need > out.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(out.length * 2, at + need));
-      out.copy(grown, 0, 0, at);
-      out = grown;
+let out = new Uint8Array(4 * 1024 * 1024);
+function room(at, need) {
+  if (at + need <= out.length) return;
+  const grown = new Uint8Array(Math.max(out.length * 2, at + need));
+  grown.set(out.subarray(0, at));
+  out = grown;
+}
+function escapeInto(src, from, to, o, at) {
+  for (let j = from; j < to; j++) {
+    const b = src[j];
+    const kind = KIND[b];
+    if (kind === 0) {
+      o[at++] = b;
+    } else if (kind === 1) {
+      o[at++] = 0x5c;
+      o[at++] = b;
+    } else if (kind === 2) {
+      o[at++] = 0x5c;
+      o[at++] = SHORT[b];
+    } else {
+      o[at++] = 0x5c;
+      o[at++] = 0x75;
+      o[at++] = 0x30;
+      o[at++] = 0x30;
+      o[at++] = HEX[b >> 4];
+      o[at++] = HEX[b & 15];
     }
-    at += out.write(lineStart, at, 'latin1');
-    at += out.write(String(Math.floor(timesMs[i] / 1000)), at, 'latin1');
-    at += out.write(eventKey, at, 'latin1');
-    at += out.write(quoted, at, 'utf8');
-    at += out.write(lineEnd, at, 'latin1');
   }
-  const body = new Uint8Array(at);
-  body.set(out.subarray(0, at));
-  return body;
+  return at;
+}
+function ndjson(src, ends, timesMs, start) {
+  let at = 0;
+  let from = start;
+  for (let i = 0; i < ends.length; i++) {
+    const to = ends[i];
+    const time = String(Math.floor(timesMs[i] / 1000));
+    // Worst case: every byte a six-byte escape.
+    room(at, (to - from) * 6 + lineStart.length + eventKey.length + lineEnd.length + time.length + 2);
+    const o = out;
+    o.set(lineStart, at);
+    at += lineStart.length;
+    for (let k = 0; k < time.length; k++) o[at++] = time.charCodeAt(k);
+    o.set(eventKey, at);
+    at += eventKey.length;
+    o[at++] = 0x22;
+    at = escapeInto(src, from, to, o, at);
+    o[at++] = 0x22;
+    o.set(lineEnd, at);
+    at += lineEnd.length;
+    from = to;
+  }
+  return out.slice(0, at);
 }
 parentPort.on('message', (t) => {
   try {
-    const body = ndjson(t.events, t.timesMs);
+    const n = t.count;
+    const m = t.memory;
+    const body = ndjson(new Uint8Array(m), new Uint32Array(m, 8 * n, n), new Float64Array(m, 0, n), 12 * n);
     const md5 = createHash('md5').update(body).digest('hex');
     parentPort.postMessage({ id: t.id, body: body.buffer, md5 }, [body.buffer]);
   } catch (e) {
@@ -63,7 +110,7 @@ parentPort.on('message', (t) => {
 });
 `;
 
-interface BodyTask extends SlsBodyTask {
+interface BodyTask extends PackedBatch {
   id: number;
 }
 
@@ -80,7 +127,7 @@ class BodyThread {
   private nextId = 0;
   private readonly pending = new Map<
     number,
-    { task: SlsBodyTask; resolve: (b: SlsBody) => void; reject: (e: unknown) => void }
+    { packed: PackedBatch; resolve: (b: SlsBody) => void; reject: (e: unknown) => void }
   >();
 
   private start(): Worker | undefined {
@@ -110,7 +157,8 @@ class BodyThread {
     this.pending.clear();
     for (const p of waiting) {
       try {
-        p.resolve(slsBodyInProcess(p.task));
+        p.resolve(slsBodyInProcess(unpackBatch(p.packed)));
+        releasePacked(p.packed);
       } catch (e) {
         p.reject(e);
       }
@@ -122,21 +170,24 @@ class BodyThread {
     if (!p) return;
     this.pending.delete(r.id);
     if (this.pending.size === 0) this.worker?.unref();
+    // The thread is done with the batch's memory either way.
+    releasePacked(p.packed);
     if (r.body && r.md5 !== undefined) p.resolve({ body: Buffer.from(r.body), md5: r.md5 });
     else p.reject(new Error(r.error ?? 'body thread answered nothing'));
   }
 
   build(task: SlsBodyTask): Promise<SlsBody> {
-    // Without the store's times a line's time comes from parsing the event: done here.
-    const timed = task.timesMs !== undefined && task.timesMs.length === task.events.length;
-    const worker = timed ? this.start() : undefined;
-    if (!worker) return Promise.resolve().then(() => slsBodyInProcess(task));
+    const packed = this.failed ? undefined : packBatch(task);
+    const worker = packed ? this.start() : undefined;
+    if (!packed || !worker) return Promise.resolve().then(() => slsBodyInProcess(task));
     return new Promise<SlsBody>((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { task, resolve, reject });
+      // Only the packed bytes are kept (outside the heap), for a fallback: the event strings
+      // can die young instead of being promoted while the thread works ([G] round 5).
+      this.pending.set(id, { packed, resolve, reject });
       // Referenced while it owes an answer: the process waits for it.
       worker.ref();
-      worker.postMessage({ id, ...task } satisfies BodyTask);
+      worker.postMessage({ id, ...packed } satisfies BodyTask);
     });
   }
 

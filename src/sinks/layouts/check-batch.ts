@@ -8,6 +8,24 @@ export function batchDestination<K extends Destination['kind']>(
   content: BatchContent,
   kind: K,
 ): Extract<Destination, { kind: K }> {
+  const destination = destinationOfKind(content, kind);
+  if (content.events.length === 0) {
+    throw new SinkError('a batch needs at least one event', {
+      code: 'EmptyBatch',
+      retryable: false,
+    });
+  }
+  return destination;
+}
+
+/**
+ * The destination alone, for a prepared batch whose content no longer holds its event texts
+ * (PreparedBatch.content).
+ */
+export function destinationOfKind<K extends Destination['kind']>(
+  content: BatchContent,
+  kind: K,
+): Extract<Destination, { kind: K }> {
   if (content.destination.kind !== kind) {
     throw new SinkError(
       `the ${kind.toUpperCase()} layout needs an ${kind.toUpperCase()} destination`,
@@ -16,12 +34,6 @@ export function batchDestination<K extends Destination['kind']>(
         retryable: false,
       },
     );
-  }
-  if (content.events.length === 0) {
-    throw new SinkError('a batch needs at least one event', {
-      code: 'EmptyBatch',
-      retryable: false,
-    });
   }
   return content.destination as Extract<Destination, { kind: K }>;
 }

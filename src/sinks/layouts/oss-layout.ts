@@ -66,17 +66,24 @@ export function ossJsonArray(events: readonly string[]): Buffer {
   return out.subarray(0, at);
 }
 
-/** Bytes and key of an OSS-layout batch; the same content always gives the same result. */
+/**
+ * Bytes and key of an OSS-layout batch; the same content always gives the same result. The body
+ * holds the events: the prepared batch's content keeps their count and times, not their texts,
+ * and nothing holds the texts while the body is gzipped (see PreparedBatch.content).
+ */
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
-  const body = await deterministicGzip(ossJsonArray(content.events), content.gzipLevel);
+  const count = content.events.length;
+  const zipping = deterministicGzip(ossJsonArray(content.events), content.gzipLevel);
+  const emptied: BatchContent = { ...content, events: [] };
+  const body = await zipping;
   const objectName = ossObjectKey({
     prefix: destination.prefix,
-    region: content.region,
-    bucketStart: content.bucketStart,
-    count: content.events.length,
+    region: emptied.region,
+    bucketStart: emptied.bucketStart,
+    count,
     size: body.length,
     md5: createHash('md5').update(body).digest('hex'),
   });
-  return { content, objectName, body, count: content.events.length };
+  return { content: emptied, objectName, body, count };
 }

@@ -133,25 +133,32 @@ export function slsBodyInProcess(task: SlsBodyTask): SlsBody {
 
 const buildInProcess: SlsBodyBuilder = async (task) => slsBodyInProcess(task);
 
-/** Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). */
+/**
+ * Bytes and name of an SLS-layout file (file sink only; the real SLS sink sends PutLogs). The
+ * body holds the events: the prepared batch's content keeps their count and times, not their
+ * texts, and nothing holds the texts while the body is built (see PreparedBatch.content).
+ */
 export async function prepareSlsBatch(
   content: BatchContent,
   build: SlsBodyBuilder = buildInProcess,
 ): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'sls');
-  const { body, md5 } = await build({
+  const count = content.events.length;
+  const building = build({
     events: content.events,
     fallbackMs: content.bucketStart,
     timesMs: content.eventTimes,
   });
+  const emptied: BatchContent = { ...content, events: [] };
+  const { body, md5 } = await building;
   const objectName = slsFileName({
     project: destination.project,
     logstore: destination.logstore,
-    region: content.region,
-    firstSeq: content.firstSeq,
-    lastSeq: content.lastSeq,
-    count: content.events.length,
+    region: emptied.region,
+    firstSeq: emptied.firstSeq,
+    lastSeq: emptied.lastSeq,
+    count,
     md5,
   });
-  return { content, objectName, body, count: content.events.length };
+  return { content: emptied, objectName, body, count };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetBucketLocationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { batchDestination } from '../layouts/check-batch.js';
+import { destinationOfKind } from '../layouts/check-batch.js';
 import { prepareOssBatch } from '../layouts/oss-layout.js';
 import {
   type BatchContent,
@@ -93,7 +93,7 @@ export function createS3Sink(options: S3SinkOptions): Sink & { close(): Promise<
 
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {
       if (signal?.aborted) throw abortedError(signal);
-      const { bucket } = batchDestination(batch.content, 'oss');
+      const { bucket } = destinationOfKind(batch.content, 'oss');
       const md5 = createHash('md5').update(batch.body).digest();
       let etag: string | undefined;
       try {
