@@ -149,6 +149,9 @@ describe('event store', () => {
     );
     await insertEvents(handle.db, A, events);
     await insertEvents(handle.db, B, [sampleEvent(BASE_TIME - 9 * 86_400_000)]);
+    await insertEvents(handle.db, A, [
+      sampleEvent(BASE_TIME, { acsRegion: 'cn-shanghai', eventRW: 'Write' }),
+    ]);
     const cutoffSeq = await safeHorizon(handle.db);
     const day = 86_400_000;
     const windows = [
@@ -163,21 +166,32 @@ describe('event store', () => {
       for (const eventRW of ['All', 'Write'] as const) {
         const scan = { accountId: A, region: 'cn-hangzhou', eventRW, afterSeq: 0, cutoffSeq, ...w };
         const read = await scanEventsForDelivery(handle.db, { ...scan, limit: 1_000 });
-        const n = await countEventsForDelivery(handle.db, scan);
-        expect(n).toBe(read.length);
-        counted.push(n);
+        const counts = await countEventsForDelivery(handle.db, {
+          ...scan,
+          regions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'],
+        });
+        expect(counts.get('cn-hangzhou')).toBe(read.length);
+        const other = await scanEventsForDelivery(handle.db, {
+          ...scan,
+          region: 'cn-shanghai',
+          limit: 1_000,
+        });
+        expect(counts.get('cn-shanghai')).toBe(other.length);
+        // A region of the job without events counts 0, not missing.
+        expect(counts.get('cn-beijing')).toBe(0);
+        counted.push(counts.get('cn-hangzhou') as number);
       }
     }
     expect(counted).toEqual([7, 3, 7, 3, 5, 2, 5, 2, 0, 0]);
     expect(
       await countEventsForDelivery(handle.db, {
         accountId: 'no-events',
-        region: 'cn-hangzhou',
+        regions: ['cn-hangzhou'],
         eventRW: 'All',
         fromTime: 0,
         afterSeq: 0,
         cutoffSeq,
       }),
-    ).toBe(0);
+    ).toEqual(new Map([['cn-hangzhou', 0]]));
   });
 });

@@ -247,21 +247,26 @@ async function accountTimeBound(db: Kysely<Database>, accountId: string, newest:
 }
 
 /**
- * How many events a delivery scan over the whole range would read ([C2] TotalEvents).
+ * How many events a delivery scan over the whole range would read, for each of the regions
+ * ([C2] TotalEvents): one grouped query for a job's streams, not one per region.
  *
  * The time window usually cuts nothing (a history job's 90 days hold every event of the
  * account): then it is left out of the count, which events_delivery (account, region, seq)
  * answers alone. With it, each event's row had to be read for its eventTime: on 1 M events
  * ~3.6 s for the home region, on the event loop, at the first GetDeliveryHistoryJob of a job
  * ([G] round 4). The same number either way: the window is left out only when the account's
- * oldest and newest events (index events_time) lie inside it.
+ * oldest and newest events (index events_time) lie inside it. On PostgreSQL each of these
+ * statements plans over every day partition (none can be pruned: no day bound), ~90 ms under
+ * load; a job's first answer made three per region, now three in all ([G] round 5).
  */
 export async function countEventsForDelivery(
   db: Kysely<Database>,
-  scan: Omit<DeliveryScan, 'limit'>,
-): Promise<number> {
+  scan: Omit<DeliveryScan, 'limit' | 'region'> & { regions: readonly string[] },
+): Promise<Map<string, number>> {
+  const counts = new Map(scan.regions.map((r) => [r, 0]));
+  if (scan.regions.length === 0) return counts;
   const oldest = await accountTimeBound(db, scan.accountId, false);
-  if (oldest === undefined) return 0;
+  if (oldest === undefined) return counts;
   const windowCutsNothing =
     oldest >= scan.fromTime &&
     (scan.toTime === undefined ||
@@ -269,9 +274,9 @@ export async function countEventsForDelivery(
         scan.toTime);
   let q = db
     .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => ['acs_region', eb.fn.countAll<number>().as('n')])
     .where('account_id', '=', scan.accountId)
-    .where('acs_region', '=', scan.region)
+    .where('acs_region', 'in', [...scan.regions])
     .where('seq', '>', scan.afterSeq)
     .where('seq', '<=', scan.cutoffSeq);
   if (!windowCutsNothing) {
@@ -279,6 +284,8 @@ export async function countEventsForDelivery(
     if (scan.toTime !== undefined) q = q.where('event_time', '<=', scan.toTime);
   }
   if (scan.eventRW !== 'All') q = q.where('event_rw', '=', scan.eventRW);
-  const row = await q.executeTakeFirst();
-  return Number(row?.n ?? 0);
+  for (const row of await q.groupBy('acs_region').execute()) {
+    if (row.acs_region !== null) counts.set(row.acs_region, Number(row.n));
+  }
+  return counts;
 }

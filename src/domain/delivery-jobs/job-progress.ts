@@ -40,24 +40,42 @@ export interface JobProgress extends Counters {
  * with Data events in its range may finish below 100 % of the estimate — then the stream's end
  * makes the figure exact.
  */
-async function streamTotal(db: Kysely<Database>, job: DeliveryJobRow, p: ProgressRow) {
-  if (p.status === 2) return Number(p.delivered_count);
-  if (p.total_events !== null) return Number(p.total_events);
-  const total = await countEventsForDelivery(db, {
-    accountId: job.account_id,
-    region: p.region,
-    eventRW: job.event_rw as 'All' | 'Read' | 'Write',
-    fromTime: Number(job.window_start),
-    toTime: job.window_chosen === 1 ? Number(job.window_end) : undefined,
-    afterSeq: 0,
-    cutoffSeq: Number(job.cutoff_seq ?? 0),
-  });
-  await setStreamTotal(
-    db,
-    { jobId: Number(job.id), region: p.region, destination: p.destination },
-    total,
+/**
+ * Each stream's TotalEvents: a finished stream's delivered count, else the count saved with the
+ * stream, else counted now (all regions of the job in one query) and saved.
+ */
+async function streamTotals(
+  db: Kysely<Database>,
+  job: DeliveryJobRow,
+  rows: readonly ProgressRow[],
+): Promise<number[]> {
+  const uncounted = rows.filter((p) => p.status !== 2 && p.total_events === null);
+  const counts =
+    uncounted.length === 0
+      ? new Map<string, number>()
+      : await countEventsForDelivery(db, {
+          accountId: job.account_id,
+          regions: [...new Set(uncounted.map((p) => p.region))],
+          eventRW: job.event_rw as 'All' | 'Read' | 'Write',
+          fromTime: Number(job.window_start),
+          toTime: job.window_chosen === 1 ? Number(job.window_end) : undefined,
+          afterSeq: 0,
+          cutoffSeq: Number(job.cutoff_seq ?? 0),
+        });
+  for (const p of uncounted) {
+    await setStreamTotal(
+      db,
+      { jobId: Number(job.id), region: p.region, destination: p.destination },
+      counts.get(p.region) ?? 0,
+    );
+  }
+  return rows.map((p) =>
+    p.status === 2
+      ? Number(p.delivered_count)
+      : p.total_events !== null
+        ? Number(p.total_events)
+        : (counts.get(p.region) ?? 0),
   );
-  return total;
 }
 
 const percent = (done: number, total: number, finished: boolean) =>
@@ -86,23 +104,22 @@ export async function jobProgress(
   now: number,
 ): Promise<JobProgress> {
   const rows = await listProgress(db, Number(job.id));
-  const streams = await Promise.all(
-    rows.map(async (p) => {
-      const total = await streamTotal(db, job, p);
-      const delivered = Number(p.delivered_count);
-      return {
-        row: p,
-        counters: {
-          totalEvents: total,
-          deliveredEvents: delivered,
-          failedEvents: p.status === 3 ? Math.max(0, total - delivered) : 0,
-          batches: Number(p.batches),
-          bytes: Number(p.bytes),
-          percentDone: percent(delivered, total, p.status === 2),
-        },
-      };
-    }),
-  );
+  const totals = await streamTotals(db, job, rows);
+  const streams = rows.map((p, i) => {
+    const total = totals[i] as number;
+    const delivered = Number(p.delivered_count);
+    return {
+      row: p,
+      counters: {
+        totalEvents: total,
+        deliveredEvents: delivered,
+        failedEvents: p.status === 3 ? Math.max(0, total - delivered) : 0,
+        batches: Number(p.batches),
+        bytes: Number(p.bytes),
+        percentDone: percent(delivered, total, p.status === 2),
+      },
+    };
+  });
   const regions = (JSON.parse(job.regions_json) as string[]).map((region): RegionProgress => {
     const mine = streams.filter((s) => s.row.region === region);
     const failed = mine.find((s) => s.row.error_code !== null);
