@@ -73,6 +73,12 @@ export interface PreparedBatch {
    * per batch (src/jobs/tasks/send-planned.ts); SLS PutLogs leaves it unset.
    */
   overwrites?: boolean;
+  /**
+   * The body lives in memory the sink reuses (the SLS-layout body thread's pool): the engine
+   * calls this once the batch is acknowledged and its body no longer needed. A batch dropped
+   * without it (a failure, a read-ahead let go) merely leaves that memory to the GC.
+   */
+  release?: () => void;
 }
 
 export interface DeliveryAck {

@@ -60,6 +60,7 @@ export async function sendPlanned(
         }
         return;
       }
+      item.prepared.release?.();
       ctx.crashPoint?.('after-ack');
       if (item.prepared.overwrites === true) unrecorded.push(item.row.batch_no);
       else must(await markBatchesAcked(ctx.db, key, [item.row.batch_no], ctx.owner));

@@ -39,6 +39,29 @@ describe('SLS-layout bodies on the body thread', () => {
     expect(lines.map((l) => JSON.parse(l).event)).toEqual(events);
   });
 
+  it('keeps a body intact until it is released, and hands its memory out once after', async () => {
+    const expected = slsNdjson(EVENTS, 0, TIMES);
+    const held = await buildSlsBody({ events: EVENTS, fallbackMs: 0, timesMs: TIMES });
+    expect(held.release).toBeDefined();
+    // Many batches later (more than the pool keeps), the held body is still the same bytes.
+    const others = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        buildSlsBody({ events: [`{"n":${i}}`], fallbackMs: 0, timesMs: [i * 1_000] }),
+      ),
+    );
+    for (const o of others) o.release?.();
+    expect(held.body.equals(expected)).toBe(true);
+    const build = (e: string) => buildSlsBody({ events: [e], fallbackMs: 0, timesMs: [0] });
+    held.release?.();
+    const next = await build('{"m":1}');
+    // A second release of the same batch changes nothing: bodies in use never share memory.
+    held.release?.();
+    const after = await build('{"m":2}');
+    expect(next.body.buffer).not.toBe(after.body.buffer);
+    expect(next.body.equals(slsNdjson(['{"m":1}'], 0, [0]))).toBe(true);
+    expect(after.body.equals(slsNdjson(['{"m":2}'], 0, [0]))).toBe(true);
+  });
+
   it('builds a batch holding a lone surrogate in-process (its bytes would differ otherwise)', async () => {
     const events = ['{"s":"\ud800"}', '{"s":"ok"}'];
     const built = await buildSlsBody({ events, fallbackMs: 0, timesMs: [0, 1_000] });

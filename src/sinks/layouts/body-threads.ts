@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type PackedBatch, packBatch, releasePacked, unpackBatch } from './packed-batch.js';
+import { type PackedBatch, packBatch, releaseShared, unpackBatch } from './packed-batch.js';
 import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from './sls-layout.js';
 
 /**
@@ -95,15 +95,21 @@ function ndjson(src, ends, timesMs, start) {
     at += lineEnd.length;
     from = to;
   }
-  return out.slice(0, at);
+  return at;
 }
 parentPort.on('message', (t) => {
   try {
     const n = t.count;
     const m = t.memory;
-    const body = ndjson(new Uint8Array(m), new Uint32Array(m, 8 * n, n), new Float64Array(m, 0, n), 12 * n);
-    const md5 = createHash('md5').update(body).digest('hex');
-    parentPort.postMessage({ id: t.id, body: body.buffer, md5 }, [body.buffer]);
+    const length = ndjson(new Uint8Array(m), new Uint32Array(m, 8 * n, n), new Float64Array(m, 0, n), 12 * n);
+    const md5 = createHash('md5').update(out.subarray(0, length)).digest('hex');
+    if (length <= t.output.byteLength) {
+      new Uint8Array(t.output).set(out.subarray(0, length));
+      parentPort.postMessage({ id: t.id, length, md5 });
+    } else {
+      const body = out.slice(0, length);
+      parentPort.postMessage({ id: t.id, body: body.buffer, md5 }, [body.buffer]);
+    }
   } catch (e) {
     parentPort.postMessage({ id: t.id, error: String(e && e.message) });
   }
@@ -116,6 +122,8 @@ interface BodyTask extends PackedBatch {
 
 interface BodyResult {
   id: number;
+  /** The body's length in the batch's `output` memory; or else `body`, a buffer of its own. */
+  length?: number;
   body?: ArrayBuffer;
   md5?: string;
   error?: string;
@@ -158,7 +166,8 @@ class BodyThread {
     for (const p of waiting) {
       try {
         p.resolve(slsBodyInProcess(unpackBatch(p.packed)));
-        releasePacked(p.packed);
+        releaseShared(p.packed.memory);
+        releaseShared(p.packed.output);
       } catch (e) {
         p.reject(e);
       }
@@ -170,8 +179,22 @@ class BodyThread {
     if (!p) return;
     this.pending.delete(r.id);
     if (this.pending.size === 0) this.worker?.unref();
-    // The thread is done with the batch's memory either way.
-    releasePacked(p.packed);
+    // The thread is done with the batch's events either way.
+    releaseShared(p.packed.memory);
+    const { output } = p.packed;
+    if (r.md5 !== undefined && r.length !== undefined) {
+      // Its body stays in `output` until the batch is acknowledged, then the memory is reused.
+      const body = Buffer.from(output, 0, r.length);
+      let released = false;
+      const release = () => {
+        // Once only: a second call could hand back memory another batch has taken since.
+        if (!released) releaseShared(output);
+        released = true;
+      };
+      p.resolve({ body, md5: r.md5, release });
+      return;
+    }
+    releaseShared(output);
     if (r.body && r.md5 !== undefined) p.resolve({ body: Buffer.from(r.body), md5: r.md5 });
     else p.reject(new Error(r.error ?? 'body thread answered nothing'));
   }
@@ -179,7 +202,7 @@ class BodyThread {
   build(task: SlsBodyTask): Promise<SlsBody> {
     const packed = this.failed ? undefined : packBatch(task);
     const worker = packed ? this.start() : undefined;
-    if (!packed || !worker) return Promise.resolve().then(() => slsBodyInProcess(task));
+    if (!packed || !worker) return buildLater(task);
     return new Promise<SlsBody>((resolve, reject) => {
       const id = this.nextId++;
       // Only the packed bytes are kept (outside the heap), for a fallback: the event strings
@@ -197,6 +220,11 @@ class BodyThread {
     this.worker = undefined;
     await worker?.terminate();
   }
+}
+
+/** In-process, in a function of its own: a closure in `build` would keep every task's events. */
+function buildLater(task: SlsBodyTask): Promise<SlsBody> {
+  return Promise.resolve().then(() => slsBodyInProcess(task));
 }
 
 let shared: BodyThread | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packBatch, releasePacked, unpackBatch } from './packed-batch.js';
+import { packBatch, releaseShared, unpackBatch } from './packed-batch.js';
 
 const EVENTS = ['{"a":"plain"}', `{"s":"${'☕é𝄞'.repeat(2_000)}"}`, '{"q":"\\"x\\""}', '{}'];
 const TIMES = [1_000, 2_000, 3_000, 4_000];
@@ -13,11 +13,13 @@ describe('packed SLS-layout batches (shared memory for the body thread)', () => 
 
   it('reuses released memory without leaking the previous batch into the next', () => {
     const first = packBatch({ events: EVENTS, fallbackMs: 0, timesMs: TIMES })!;
-    releasePacked(first);
+    releaseShared(first.memory);
     const second = packBatch({ events: ['{"b":1}'], fallbackMs: 0, timesMs: [5_000] })!;
     expect(second.memory).toBe(first.memory);
     expect(unpackBatch(second).events).toEqual(['{"b":1}']);
-    releasePacked(second);
+    releaseShared(second.memory);
+    releaseShared(first.output);
+    releaseShared(second.output);
   });
 
   it('leaves batches without times or with a lone surrogate to the main thread', () => {

@@ -120,6 +120,8 @@ export interface SlsBodyTask {
 export interface SlsBody {
   body: Buffer;
   md5: string;
+  /** The body lives in pooled memory: call once it has been written (PreparedBatch.release). */
+  release?: (() => void) | undefined;
 }
 
 /** Builds a body in-process, or on a thread (body-threads.ts). */
@@ -150,7 +152,7 @@ export async function prepareSlsBatch(
     timesMs: content.eventTimes,
   });
   const emptied: BatchContent = { ...content, events: [] };
-  const { body, md5 } = await building;
+  const { body, md5, release } = await building;
   const objectName = slsFileName({
     project: destination.project,
     logstore: destination.logstore,
@@ -160,5 +162,6 @@ export async function prepareSlsBatch(
     count,
     md5,
   });
-  return { content: emptied, objectName, body, count };
+  const prepared: PreparedBatch = { content: emptied, objectName, body, count };
+  return release ? { ...prepared, release } : prepared;
 }
