@@ -133,6 +133,33 @@ describe('the RPC gateway (in-process app, real SQLite)', () => {
     expectError(await send(t.app, v1({ nonce })), 400, 'SignatureNonceUsed');
   });
 
+  it('answers one of concurrent replays and records only that one', async () => {
+    // The nonces of concurrent requests are checked in one group commit (event-writer.ts):
+    // exactly one wins; a replay fails authentication, so it leaves no audit record.
+    const nonce = randomBytes(8).toString('hex');
+    const answers = await Promise.all([
+      send(t.app, v1({ nonce, params: { PageSize: '5' } })),
+      send(t.app, v3({ nonce, query: { PageSize: '5' } })),
+      send(t.app, v1({ nonce, params: { PageSize: '10' } })),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+    for (const r of answers.filter((a) => a.status !== 200)) {
+      expectError(r, 400, 'SignatureNonceUsed');
+    }
+    // A replay whose Action would fail is refused as the replay, before the Action.
+    expectError(
+      await send(t.app, v1({ nonce, params: { PageSize: 'x' } })),
+      400,
+      'SignatureNonceUsed',
+    );
+    const ids = answers.map((r) => String(r.body.RequestId));
+    const rows = await t.handle.db.selectFrom('events').select('event_json').execute();
+    const recorded = rows
+      .map((r) => (JSON.parse(r.event_json) as { requestId: string }).requestId)
+      .filter((id) => ids.includes(id));
+    expect(recorded).toEqual([String(answers.find((r) => r.status === 200)?.body.RequestId)]);
+  });
+
   it('a failed request does not burn its nonce', async () => {
     const nonce = randomBytes(8).toString('hex');
     expectError(
