@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildV1Request, buildV3Request, signV3Request } from '../../src/api/signature/index.js';
+import { mergeStagedEvents } from '../../src/db/repositories/staged-events.repository.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { type RawResponse, send } from '../helpers/raw-requests.js';
 import { call, callExpectingError } from '../helpers/sdk-clients.js';
@@ -131,6 +132,34 @@ describe('the RPC gateway (in-process app, real SQLite)', () => {
     clock.advance(16 * 60_000);
     expect((await send(t.app, v3({ nonce }))).status).toBe(200);
     expectError(await send(t.app, v1({ nonce })), 400, 'SignatureNonceUsed');
+  });
+
+  it('answers one of concurrent replays and records only that one', async () => {
+    // The nonces of concurrent requests are checked in one group commit (event-writer.ts):
+    // exactly one wins; a replay fails authentication, so it leaves no audit record.
+    const nonce = randomBytes(8).toString('hex');
+    const answers = await Promise.all([
+      send(t.app, v1({ nonce, params: { PageSize: '5' } })),
+      send(t.app, v3({ nonce, query: { PageSize: '5' } })),
+      send(t.app, v1({ nonce, params: { PageSize: '10' } })),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+    for (const r of answers.filter((a) => a.status !== 200)) {
+      expectError(r, 400, 'SignatureNonceUsed');
+    }
+    // A replay whose Action would fail is refused as the replay, before the Action.
+    expectError(
+      await send(t.app, v1({ nonce, params: { PageSize: 'x' } })),
+      400,
+      'SignatureNonceUsed',
+    );
+    const ids = answers.map((r) => String(r.body.RequestId));
+    await mergeStagedEvents(t.handle.db); // as every reader of events does first
+    const rows = await t.handle.db.selectFrom('events').select('event_json').execute();
+    const recorded = rows
+      .map((r) => (JSON.parse(r.event_json) as { requestId: string }).requestId)
+      .filter((id) => ids.includes(id));
+    expect(recorded).toEqual([String(answers.find((r) => r.status === 200)?.body.RequestId)]);
   });
 
   it('a failed request does not burn its nonce', async () => {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
+import { mergeStagedEvents } from './staged-events.repository.js';
 
 /**
  * Per-AccessKey aggregations for the GetAccessKeyLastUsed* Actions. Every query names the
@@ -37,6 +38,7 @@ export async function lastUsePer(
   column: UsageColumn,
   serviceName?: string,
 ): Promise<LastUse[]> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = keyEvents(db, s).where(column, 'is not', null);
   if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);
   const rows = await q
@@ -54,6 +56,7 @@ export async function lastUsePerResource(
   s: KeyScope,
   serviceName: string,
 ): Promise<Array<LastUse & { type: string; name: string }>> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const seqs = keyEvents(db, s).where('service_name', '=', serviceName).select('seq');
   const rows = await db
     .selectFrom('event_resources')
@@ -86,6 +89,7 @@ export async function eventAt(
   where: { column: UsageColumn; value: string } | undefined,
   serviceName?: string,
 ): Promise<string | undefined> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = keyEvents(db, s).where('event_time', '=', usedAt);
   if (where) q = q.where(where.column, '=', where.value);
   if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);

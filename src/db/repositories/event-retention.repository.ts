@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
+import { mergeStagedEvents } from './staged-events.repository.js';
 
 /**
  * The account after `previous` that has events (in account order), or undefined. One index
@@ -10,6 +11,7 @@ export async function nextEventAccount(
   db: Kysely<Database>,
   previous: string | undefined,
 ): Promise<string | undefined> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = db.selectFrom('events').select((eb) => eb.fn.min('account_id').as('account_id'));
   if (previous !== undefined) q = q.where('account_id', '>', previous);
   const row = await q.executeTakeFirst();
@@ -31,6 +33,7 @@ export interface PurgeBatch {
  * Returns how many events were deleted.
  */
 export async function purgeEventBatch(db: Kysely<Database>, batch: PurgeBatch): Promise<number> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   return db.transaction().execute(async (trx) => {
     let q = trx
       .selectFrom('events')
@@ -59,6 +62,7 @@ export async function countEventsBefore(
   accountId: string,
   before: number,
 ): Promise<number> {
+  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const row = await db
     .selectFrom('events')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
 import type { DatabaseHandle } from '../open-database.js';
 import { insertAccount } from './accounts.repository.js';
-import { fixedQuery } from './fixed-query.js';
+import { fixedQuery, withStableLimits } from './fixed-query.js';
 
 const ACCOUNT = '1234567890123456';
 
@@ -49,5 +49,14 @@ describe('fixedQuery', () => {
       db.selectFrom('accounts').select('id').where('id', '=', id).where('id', '=', id),
     );
     await expect(twice(h.db, ACCOUNT)).rejects.toThrow(/argument 0/);
+  });
+
+  it('keeps SQLite from re-planning a page on every run: LIMIT and OFFSET get a unary plus', () => {
+    expect(withStableLimits('select id from accounts order by id limit ? offset ?')).toBe(
+      'select id from accounts order by id limit +? offset +?',
+    );
+    expect(withStableLimits('select id from t limit $1 offset $2')).toBe(
+      'select id from t limit $1 offset $2',
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   commitRequestWrites,
   type NonceWrite,
 } from '../../db/repositories/request-writes.repository.js';
+import { mergeStagedEvents, stagesEvents } from '../../db/repositories/staged-events.repository.js';
 import type { Database } from '../../db/schema.js';
 
 interface Pending<T> {
@@ -24,13 +25,36 @@ interface Pending<T> {
  * ran many small groups side by side (~2 writes each in the bench: a begin, a nonce upsert and
  * a commit per request); waiting gathers everything that arrived meanwhile into one.
  */
+/** Staged self-audit records are merged into `events` once this many wait… */
+export const MERGE_BATCH = 256;
+/** …or this long after the first of them was staged… */
+export const MERGE_DELAY_MS = 200;
+/**
+ * …at most this many per group commit, so one merge blocks the event loop for a few ms (~20 µs
+ * a record), not the ~12 ms of 500 at once: the p99 goal is 10 ms.
+ */
+export const MERGE_CHUNK = 256;
+
 export class EventWriter {
   private nonces: Array<NonceWrite & Pending<boolean>> = [];
   private events: Array<{ accountId: string; event: EventObject } & Pending<void>> = [];
   private scheduled = false;
   private inFlight = false;
+  /**
+   * Self-audit records staged since the last merge (SQLite: staged-events.repository.ts). The
+   * merge runs between group commits, never beside one, in batches: ~14–21 µs per record at
+   * 200–1,000 against ~45 µs for the same indexes written a group commit (~12 records) at a
+   * time, and the group commit itself writes a few WAL frames instead of ~20. Readers merge
+   * whatever is staged before they read, so nothing waits for this timer to be visible.
+   */
+  private staged = 0;
+  private mergeTimer: NodeJS.Timeout | undefined;
+  private mergeDue = false;
+  private readonly staging: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>) {
+    this.staging = stagesEvents(db);
+  }
 
   /** Stores a self-audit event. */
   write(accountId: string, event: EventObject): Promise<void> {
@@ -67,14 +91,50 @@ export class EventWriter {
     this.scheduled = false;
     this.inFlight = true;
     try {
-      const fresh = await commitRequestWrites(this.db, nonces, events);
-      for (const [i, n] of nonces.entries()) n.resolve(fresh[i] === true);
-      for (const e of events) e.resolve();
+      if (nonces.length > 0 || events.length > 0) {
+        const fresh = await commitRequestWrites(this.db, nonces, events);
+        for (const [i, n] of nonces.entries()) n.resolve(fresh[i] === true);
+        for (const e of events) e.resolve();
+        if (this.staging) this.staged += events.length;
+      }
     } catch (e) {
       for (const w of [...nonces, ...events]) w.reject(e);
+    }
+    try {
+      await this.mergeIfDue();
     } finally {
       this.inFlight = false;
-      if (this.nonces.length > 0 || this.events.length > 0) this.schedule();
+      if (this.nonces.length > 0 || this.events.length > 0 || this.mergeDue) this.schedule();
     }
+  }
+
+  /** Merges the staged records when enough wait or the delay passed; else arms the delay. */
+  private async mergeIfDue(): Promise<void> {
+    if (this.staged === 0 && !this.mergeDue) return;
+    if (this.staged < MERGE_BATCH && !this.mergeDue) {
+      this.mergeTimer ??= setTimeout(() => {
+        this.mergeTimer = undefined;
+        this.mergeDue = true;
+        this.schedule();
+      }, MERGE_DELAY_MS).unref();
+      return;
+    }
+    clearTimeout(this.mergeTimer);
+    this.mergeTimer = undefined;
+    this.mergeDue = false;
+    this.staged = 0;
+    try {
+      // A full chunk may have left more behind: the next turn merges on.
+      if ((await mergeStagedEvents(this.db, MERGE_CHUNK)) >= MERGE_CHUNK) this.mergeDue = true;
+    } catch {
+      // The rows stay staged (the merge is one transaction): the next merge, or the next
+      // reader of events, moves them.
+    }
+  }
+
+  /** Stops the merge timer; what is staged stays durable and merges on the next read. */
+  close(): void {
+    clearTimeout(this.mergeTimer);
+    this.mergeTimer = undefined;
   }
 }
