@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled dist/ when it was built from the sources as they are now (`npm run build`,
-// also run by `npm install` / `npm ci`), and the TypeScript sources through tsx otherwise, so
+// Runs the compiled dist/ when it was built from the sources as they are now (`npm run build`;
+// `npm run bench` builds it first), and the TypeScript sources through tsx otherwise, so
 // nothing stale ever runs. dist/ is what a production install runs anyway: it starts faster and
 // a serve process holds ~50 MB less than under tsx's loader thread and compile caches
 // (docs/benchmarks.md, round 5). OPENTRAIL_FROM_SOURCE=1 forces the sources.

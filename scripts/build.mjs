@@ -8,11 +8,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const stamp = path.join(root, 'dist', '.build-stamp');
+// Extra arguments go to tsc (`npm run build -- --outDir DIR`: the container test builds elsewhere).
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--outDir');
+const outDir =
+  outAt >= 0 && args[outAt + 1] ? path.resolve(args[outAt + 1]) : path.join(root, 'dist');
+const stamp = path.join(outDir, '.build-stamp');
 const started = new Date();
 rmSync(stamp, { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), ...args], {
   stdio: 'inherit',
 });
 mkdirSync(path.dirname(stamp), { recursive: true });
