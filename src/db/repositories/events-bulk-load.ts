@@ -4,10 +4,17 @@ import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
 import { indexEvent } from './event-columns.js';
 import { type AccountEvent, type InsertResult, uniqueInOrder } from './events.repository.js';
-import { insertEventsNative } from './events-native-insert.js';
+import { insertEventsNative, insertPackedEventsNative } from './events-native-insert.js';
+import type { PackedEvents } from './packed-events.js';
 
 /** Stores one batch of a load; resolves with what it stored. */
 export type StoreEvents = (items: readonly AccountEvent[]) => Promise<InsertResult>;
+
+/**
+ * Stores one batch indexed and ordered elsewhere (the seed's generator thread): unique, in
+ * insert order; returns how many were new.
+ */
+export type StorePacked = (batch: PackedEvents) => number;
 
 /**
  * The unique (account, eventId) index stays during a load: it is what makes a repeated or
@@ -47,7 +54,7 @@ const LOAD_PRAGMAS = [
  */
 export async function withBulkEventLoad<T>(
   db: Kysely<Database>,
-  fn: (store: StoreEvents) => Promise<T>,
+  fn: (store: StoreEvents, storePacked: StorePacked) => Promise<T>,
 ): Promise<T> {
   const raw = nativeSqliteOf(db);
   if (!raw) throw new Error('a bulk event load needs the SQLite store');
@@ -67,12 +74,15 @@ export async function withBulkEventLoad<T>(
         )
         .all(KEPT_INDEX) as Array<{ name: string; sql: string }>;
       for (const { name } of indexes) raw.exec(`drop index "${name.replaceAll('"', '""')}"`);
-      const out = await fn(async (items) => {
-        if (items.length === 0) return { inserted: 0, duplicates: 0 };
-        const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
-        const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
-        return { inserted, duplicates: items.length - inserted };
-      });
+      const out = await fn(
+        async (items) => {
+          if (items.length === 0) return { inserted: 0, duplicates: 0 };
+          const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
+          const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
+          return { inserted, duplicates: items.length - inserted };
+        },
+        (batch) => insertPackedEventsNative(raw, batch),
+      );
       for (const { sql } of indexes) raw.exec(sql);
       raw.exec('COMMIT');
       return out;
