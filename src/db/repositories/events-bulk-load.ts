@@ -4,10 +4,17 @@ import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
 import { indexEvent } from './event-columns.js';
 import { type AccountEvent, type InsertResult, uniqueInOrder } from './events.repository.js';
-import { insertEventsNative } from './events-native-insert.js';
+import { insertEventsNative, insertPackedEventsNative } from './events-native-insert.js';
+import type { PackedEvents } from './packed-events.js';
 
 /** Stores one batch of a load; resolves with what it stored. */
 export type StoreEvents = (items: readonly AccountEvent[]) => Promise<InsertResult>;
+
+/**
+ * Stores one batch indexed and ordered elsewhere (the seed's generator thread): unique, in
+ * insert order; returns how many were new.
+ */
+export type StorePacked = (batch: PackedEvents) => number;
 
 /**
  * The unique (account, eventId) index stays during a load: it is what makes a repeated or
@@ -19,17 +26,34 @@ const KEPT_INDEX = 'events_account_event_id';
 /**
  * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a
  * 256 MiB page cache keeps the growing unique index and the new pages from spilling to the WAL
- * in the middle of the load (insert phase 34k → 47k events/s); CREATE INDEX sorts in memory and
- * may use a helper thread. Every CREATE INDEX reads the whole table again (~2.5 KB a row with
- * its JSON); through a memory map (at most 2 GB in this build) instead of read(2) into the
- * page cache, the indexes of 200k events built in 7–9 s instead of 11–14 s (round 4).
+ * in the middle of the load (insert phase 34k → 47k events/s). Every CREATE INDEX reads the
+ * whole table again (~2.5 KB a row with its JSON); through a memory map (at most 2 GB in this
+ * build) instead of read(2) into the page cache, the indexes of 200k events built in 7–9 s
+ * instead of 11–14 s (round 4). The sorter's runs go to temporary files (SQLite's default
+ * place), not memory: with temp_store = MEMORY, SQLite gives the sorter no helper thread at
+ * all, whatever `threads` says (round 5; see indexBuildCacheKiB).
  */
 const LOAD_PRAGMAS = [
   'cache_size = -262144',
-  'temp_store = MEMORY',
+  'temp_store = FILE',
   'threads = 2',
   'mmap_size = 2147418112',
 ];
+
+/**
+ * The page cache while the indexes are built ([G] round 5), in KiB. CREATE INDEX sorts its
+ * entries in runs of at most the cache's size; with `threads` a helper thread sorts and
+ * writes each full run while the writer goes on reading the table, and the runs are merged on
+ * both. With the load's 256 MiB cache an index of 1 M events was one run, sorted by the writer
+ * alone. Runs of about an eighth of the largest index (~80 bytes an entry) keep both threads
+ * busy and merge in one pass (at most 16 runs): measured, the writer's own CPU for all the
+ * indexes fell from 22 to 11–15 µs per event at 200k (4 MiB runs) and from 28–37 to 14–17 at
+ * 1 M (4 and 16 MiB), the process's total staying within the noise: the rest ran on the
+ * second core. The index pages are written in order, so the small cache costs them nothing.
+ */
+function indexBuildCacheKiB(rows: number): number {
+  return Math.min(128 * 1024, Math.max(4 * 1024, Math.round((rows * 80) / 8 / 1024)));
+}
 
 /**
  * A bulk load into the event store ([G], docs/benchmarks.md): `seed` and `import` when no
@@ -47,7 +71,7 @@ const LOAD_PRAGMAS = [
  */
 export async function withBulkEventLoad<T>(
   db: Kysely<Database>,
-  fn: (store: StoreEvents) => Promise<T>,
+  fn: (store: StoreEvents, storePacked: StorePacked) => Promise<T>,
 ): Promise<T> {
   const raw = nativeSqliteOf(db);
   if (!raw) throw new Error('a bulk event load needs the SQLite store');
@@ -67,12 +91,17 @@ export async function withBulkEventLoad<T>(
         )
         .all(KEPT_INDEX) as Array<{ name: string; sql: string }>;
       for (const { name } of indexes) raw.exec(`drop index "${name.replaceAll('"', '""')}"`);
-      const out = await fn(async (items) => {
-        if (items.length === 0) return { inserted: 0, duplicates: 0 };
-        const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
-        const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
-        return { inserted, duplicates: items.length - inserted };
-      });
+      const out = await fn(
+        async (items) => {
+          if (items.length === 0) return { inserted: 0, duplicates: 0 };
+          const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
+          const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
+          return { inserted, duplicates: items.length - inserted };
+        },
+        (batch) => insertPackedEventsNative(raw, batch),
+      );
+      const rows = raw.prepare('select coalesce(max(seq), 0) from events').pluck().get() as number;
+      raw.pragma(`cache_size = -${indexBuildCacheKiB(rows)}`);
       for (const { sql } of indexes) raw.exec(sql);
       raw.exec('COMMIT');
       return out;

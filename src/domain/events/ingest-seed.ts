@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { findAccount, insertAccount } from '../../db/repositories/accounts.repository.js';
-import { type StoreEvents, withBulkEventLoad } from '../../db/repositories/events-bulk-load.js';
+import {
+  type StoreEvents,
+  type StorePacked,
+  withBulkEventLoad,
+} from '../../db/repositories/events-bulk-load.js';
 import type { Database } from '../../db/schema.js';
-import { generateEvents } from '../../intake/seed/generate-events.js';
+import { type GenerateEventsOptions, generateEvents } from '../../intake/seed/generate-events.js';
 import { DEFAULT_BATCH_SIZE, IngestBatchWriter } from './ingest-batch-writer.js';
+import { generatedBatches } from './seed-thread.js';
 
 /**
  * The account ids a seed uses when none are named: 16 digits, first one non-zero (Alibaba's
@@ -53,6 +58,11 @@ export interface SeedOptions {
    * transaction per batch; only for a writer holding the server lock (DatabaseHandle.bulkLoad).
    */
   bulk?: boolean;
+  /**
+   * Generate and index the events of a bulk load on a thread of their own (seed-thread.ts;
+   * default true). The events stored are the same either way.
+   */
+  generatorThread?: boolean;
   /** Called after every stored batch with the number of events generated so far. */
   onProgress?: (progress: SeedProgress) => void;
 }
@@ -79,9 +89,55 @@ export interface SeedSummary extends SeedProgress {
 export async function seedEvents(options: SeedOptions): Promise<SeedSummary> {
   if (!options.bulk) return seedWith(options, undefined);
   const started = performance.now();
-  const summary = await withBulkEventLoad(options.db, (store) => seedWith(options, store));
+  const summary = await withBulkEventLoad(options.db, (store, storePacked) =>
+    options.generatorThread === false
+      ? seedWith(options, store)
+      : seedFromThread(options, storePacked),
+  );
   // The load's time includes building the indexes and the commit.
   return { ...summary, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A bulk seed whose events come generated, indexed and ordered from seed-thread.ts. */
+async function seedFromThread(options: SeedOptions, store: StorePacked): Promise<SeedSummary> {
+  const started = performance.now();
+  const summary: SeedSummary = {
+    generated: 0,
+    inserted: 0,
+    duplicates: 0,
+    firstEventTime: undefined,
+    lastEventTime: undefined,
+    seconds: 0,
+  };
+  const batches = generatedBatches(
+    generatorOptions(options),
+    options.batchSize ?? DEFAULT_BATCH_SIZE,
+  );
+  for await (const batch of batches) {
+    const inserted = batch.packed.count > 0 ? store(batch.packed) : 0;
+    summary.inserted += inserted;
+    summary.duplicates += batch.events - inserted;
+    summary.generated = batch.generated;
+    summary.firstEventTime = batch.firstEventTime;
+    summary.lastEventTime = batch.lastEventTime;
+    options.onProgress?.({
+      generated: summary.generated,
+      inserted: summary.inserted,
+      duplicates: summary.duplicates,
+    });
+  }
+  return { ...summary, seconds: (performance.now() - started) / 1000 };
+}
+
+function generatorOptions(options: SeedOptions): GenerateEventsOptions {
+  return {
+    count: options.count,
+    days: options.days,
+    accounts: options.accounts,
+    seed: options.seed,
+    now: options.now,
+    regions: options.regions,
+  };
 }
 
 async function seedWith(
@@ -99,14 +155,7 @@ async function seedWith(
     duplicates: writer.duplicates,
   });
 
-  const events = generateEvents({
-    count: options.count,
-    days: options.days,
-    accounts: options.accounts,
-    seed: options.seed,
-    now: options.now,
-    regions: options.regions,
-  });
+  const events = generateEvents(generatorOptions(options));
   for (const event of events) {
     generated += 1;
     const time = event.eventTime as string;
