@@ -85,15 +85,8 @@ const list = COLUMNS.join(', ');
 export async function mergeStagedEvents(db: Kysely<Database>, maxRows?: number): Promise<number> {
   if (!stagesEvents(db)) return 0;
   const span = await sql<{ lo: number | null; hi: number | null }>`
-    select min(id) as lo, max(id) as hi from staged_events`
-    .execute(db)
-    .catch((e: unknown) => {
-      // A store migrated only up to an older step (the migration tests read such stores):
-      // before 0014 nothing can be staged.
-      if (e instanceof Error && /no such table: staged_events/.test(e.message)) return undefined;
-      throw e;
-    });
-  const { lo, hi } = span?.rows[0] ?? { lo: null, hi: null };
+    select min(id) as lo, max(id) as hi from staged_events`.execute(db);
+  const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
   if (lo === null || hi === null) return 0;
   const upTo = maxRows === undefined ? hi : Math.min(hi, lo + maxRows - 1);
   const move = async (trx: Kysely<Database>) => {
