@@ -106,22 +106,4 @@ describe('staged self-audit records', () => {
       await h.close();
     }
   });
-
-  it('merges the oldest rows first when told how many, in staging order', async () => {
-    const h = await openTestDatabase();
-    try {
-      if (!stagesEvents(h.db)) return;
-      const writer = new EventWriter(h.db);
-      const events = [auditLike(BASE_TIME + 2), auditLike(BASE_TIME), auditLike(BASE_TIME + 1)];
-      for (const e of events) await writer.write(ACCOUNT, e);
-      expect(await mergeStagedEvents(h.db, 2)).toBe(2);
-      expect(await tableCount(h, 'staged_events')).toBe(1);
-      expect(await mergeStagedEvents(h.db, 2)).toBe(1);
-      const ids = await h.db.selectFrom('events').select('event_id').orderBy('seq').execute();
-      expect(ids.map((r) => r.event_id)).toEqual(events.map((e) => e.eventId));
-      writer.close();
-    } finally {
-      await h.close();
-    }
-  });
 });

@@ -76,19 +76,16 @@ export function stagesEvents(db: Kysely<Database>): boolean {
 const list = COLUMNS.join(', ');
 
 /**
- * Moves every staged row (the oldest `maxRows` at most) into `events` (a duplicate (account,
- * eventId) is dropped there, as any repeated event is) and returns how many rows left the
- * staging table. Costs one read of the staging table's first and last rowid when nothing is
- * staged. Works on the root instance (its own transaction) or inside a caller's transaction
- * (then part of it).
+ * Moves every staged row into `events` (a duplicate (account, eventId) is dropped there, as
+ * any repeated event is) and returns how many rows left the staging table. Costs one indexed
+ * read of an empty table when nothing is staged. Works on the root instance (its own
+ * transaction) or inside a caller's transaction (then part of it).
  */
-export async function mergeStagedEvents(db: Kysely<Database>, maxRows?: number): Promise<number> {
+export async function mergeStagedEvents(db: Kysely<Database>): Promise<number> {
   if (!stagesEvents(db)) return 0;
-  const span = await sql<{ lo: number | null; hi: number | null }>`
-    select min(id) as lo, max(id) as hi from staged_events`.execute(db);
-  const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
-  if (lo === null || hi === null) return 0;
-  const upTo = maxRows === undefined ? hi : Math.min(hi, lo + maxRows - 1);
+  const last = await sql<{ id: number }>`select max(id) as id from staged_events`.execute(db);
+  const upTo = last.rows[0]?.id;
+  if (upTo === null || upTo === undefined) return 0;
   const move = async (trx: Kysely<Database>) => {
     // Staging order is commit order: the merged rows get their sequences in that order.
     await sql`insert into events (${sql.raw(list)})

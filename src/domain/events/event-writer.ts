@@ -25,15 +25,10 @@ interface Pending<T> {
  * ran many small groups side by side (~2 writes each in the bench: a begin, a nonce upsert and
  * a commit per request); waiting gathers everything that arrived meanwhile into one.
  */
-/** Staged self-audit records are merged into `events` once this many wait… */
-export const MERGE_BATCH = 256;
-/** …or this long after the first of them was staged… */
+/** Staged self-audit records merged into `events` at once once this many wait… */
+export const MERGE_BATCH = 500;
+/** …or this long after the first of them was staged. */
 export const MERGE_DELAY_MS = 200;
-/**
- * …at most this many per group commit, so one merge blocks the event loop for a few ms (~20 µs
- * a record), not the ~12 ms of 500 at once: the p99 goal is 10 ms.
- */
-export const MERGE_CHUNK = 256;
 
 export class EventWriter {
   private nonces: Array<NonceWrite & Pending<boolean>> = [];
@@ -42,9 +37,9 @@ export class EventWriter {
   private inFlight = false;
   /**
    * Self-audit records staged since the last merge (SQLite: staged-events.repository.ts). The
-   * merge runs between group commits, never beside one, in batches: ~14–21 µs per record at
-   * 200–1,000 against ~45 µs for the same indexes written a group commit (~12 records) at a
-   * time, and the group commit itself writes a few WAL frames instead of ~20. Readers merge
+   * merge runs between group commits, never beside one, in batches: ~14 µs per record at 500–
+   * 1,000 against ~45 µs for the same indexes written a group commit (~12 records) at a time,
+   * and the group commit itself writes 3–4 WAL frames instead of ~20. Readers of events merge
    * whatever is staged before they read, so nothing waits for this timer to be visible.
    */
   private staged = 0;
@@ -124,8 +119,7 @@ export class EventWriter {
     this.mergeDue = false;
     this.staged = 0;
     try {
-      // A full chunk may have left more behind: the next turn merges on.
-      if ((await mergeStagedEvents(this.db, MERGE_CHUNK)) >= MERGE_CHUNK) this.mergeDue = true;
+      await mergeStagedEvents(this.db);
     } catch {
       // The rows stay staged (the merge is one transaction): the next merge, or the next
       // reader of events, moves them.
