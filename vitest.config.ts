@@ -17,7 +17,6 @@ const DATABASE_UNIT_TESTS = [
   'src/db/repositories/events.repository.test.ts',
   'src/db/repositories/fixed-query.test.ts',
   'src/db/repositories/nonces.repository.test.ts',
-  'src/db/repositories/staged-events.repository.test.ts',
   'src/domain/accounts/access-key-cache.test.ts',
   'src/domain/accounts/bootstrap.test.ts',
   'src/domain/events/event-writer.test.ts',

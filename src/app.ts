@@ -55,7 +55,6 @@ export async function buildApp(
 
   // One group commit for both routes' nonces and self-audit records.
   const requestWrites = new EventWriter(services.db);
-  app.addHook('onClose', async () => requestWrites.close());
   registerRpcGateway(app, services, requestWrites);
   registerIngestRoute(app, services, requestWrites);
   registerConsole(app, services);

@@ -179,9 +179,6 @@ export interface TrailsTable {
  * the other columns are copies of the fields LookupEvents and delivery filter on, so every
  * filter is an index search. `seq` is the monotonic insertion sequence (decisions §3).
  */
-/** An `events` row waiting for its merge: the same columns, an id instead of the sequence. */
-export type StagedEventsTable = Omit<EventsTable, 'seq'> & { id: Generated<number> };
-
 export interface EventsTable {
   seq: Generated<number>;
   account_id: string;
@@ -280,8 +277,6 @@ export interface Database {
   delivery_job_failures: DeliveryJobFailuresTable;
   trails: TrailsTable;
   events: EventsTable;
-  /** Self-audit records committed but not yet merged into `events` (migration 0014). */
-  staged_events: StagedEventsTable;
   event_resources: EventResourcesTable;
   server_secrets: ServerSecretsTable;
   event_horizon: EventHorizonView;

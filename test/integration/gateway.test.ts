@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildV1Request, buildV3Request, signV3Request } from '../../src/api/signature/index.js';
-import { mergeStagedEvents } from '../../src/db/repositories/staged-events.repository.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { type RawResponse, send } from '../helpers/raw-requests.js';
 import { call, callExpectingError } from '../helpers/sdk-clients.js';
@@ -154,7 +153,6 @@ describe('the RPC gateway (in-process app, real SQLite)', () => {
       'SignatureNonceUsed',
     );
     const ids = answers.map((r) => String(r.body.RequestId));
-    await mergeStagedEvents(t.handle.db); // as every reader of events does first
     const rows = await t.handle.db.selectFrom('events').select('event_json').execute();
     const recorded = rows
       .map((r) => (JSON.parse(r.event_json) as { requestId: string }).requestId)

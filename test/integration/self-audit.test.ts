@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildV1Request } from '../../src/api/signature/client-signers.js';
-import { mergeStagedEvents } from '../../src/db/repositories/staged-events.repository.js';
 import type { NewAccessKey } from '../../src/domain/accounts/access-keys.js';
 import { type ClientKey, call, callExpectingError } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -26,13 +25,11 @@ async function recordOf(requestId: string, key: ClientKey = app.key): Promise<Au
 
 /** Every stored event's JSON of every account, to prove what is not in it. */
 async function allStoredJson(): Promise<string> {
-  await mergeStagedEvents(app.handle.db); // as every reader of events does first
   const rows = await app.handle.db.selectFrom('events').select('event_json').execute();
   return rows.map((r) => r.event_json).join('\n');
 }
 
 async function storedCount(): Promise<number> {
-  await mergeStagedEvents(app.handle.db);
   const rows = await app.handle.db.selectFrom('events').select('seq').execute();
   return rows.length;
 }
@@ -188,11 +185,8 @@ describe('self-audit', () => {
     const other: NewAccessKey = await app.newKey({ newAccount: true });
     // A trigger that refuses every event stands in for a full disk (SQL differs per database).
     if (TEST_DB === 'sqlite') {
-      // SQLite stages self-audit records first (staged-events.repository.ts): refuse both.
-      for (const table of ['events', 'staged_events']) {
-        await sql`CREATE TRIGGER ${sql.raw(`refuse_${table}`)} BEFORE INSERT ON ${sql.raw(table)}
-          BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(app.handle.db);
-      }
+      await sql`CREATE TRIGGER refuse_events BEFORE INSERT ON events
+        BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(app.handle.db);
     } else {
       await sql`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql
         AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`.execute(app.handle.db);
@@ -207,9 +201,7 @@ describe('self-audit', () => {
       await sql`DROP TRIGGER refuse_events${TEST_DB === 'postgres' ? sql` ON events` : sql``}`.execute(
         app.handle.db,
       );
-      if (TEST_DB === 'sqlite') await sql`DROP TRIGGER refuse_staged_events`.execute(app.handle.db);
     }
-    await mergeStagedEvents(app.handle.db);
     const after = await app.handle.db
       .selectFrom('events')
       .select('seq')

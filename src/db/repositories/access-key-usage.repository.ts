@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import { mergeStagedEvents } from './staged-events.repository.js';
 
 /**
  * Per-AccessKey aggregations for the GetAccessKeyLastUsed* Actions. Every query names the
@@ -38,7 +37,6 @@ export async function lastUsePer(
   column: UsageColumn,
   serviceName?: string,
 ): Promise<LastUse[]> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = keyEvents(db, s).where(column, 'is not', null);
   if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);
   const rows = await q
@@ -56,7 +54,6 @@ export async function lastUsePerResource(
   s: KeyScope,
   serviceName: string,
 ): Promise<Array<LastUse & { type: string; name: string }>> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const seqs = keyEvents(db, s).where('service_name', '=', serviceName).select('seq');
   const rows = await db
     .selectFrom('event_resources')
@@ -89,7 +86,6 @@ export async function eventAt(
   where: { column: UsageColumn; value: string } | undefined,
   serviceName?: string,
 ): Promise<string | undefined> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = keyEvents(db, s).where('event_time', '=', usedAt);
   if (where) q = q.where(where.column, '=', where.value);
   if (serviceName !== undefined) q = q.where('service_name', '=', serviceName);

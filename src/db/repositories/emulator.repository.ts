@@ -14,7 +14,6 @@ const STATE_TABLES = [
   'delivery_jobs',
   'event_resources',
   'events',
-  'staged_events',
   'data_event_selectors',
   'global_events_storage_regions',
   'advanced_query_templates',

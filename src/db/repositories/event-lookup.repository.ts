@@ -2,7 +2,6 @@ import { type CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from 'k
 import { EVENT_RW_OTHER, EVENT_RW_VALUES } from '../migrations/0013-partial-event-indexes.js';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
-import { mergeStagedEvents } from './staged-events.repository.js';
 
 /** Every LookupEvents `LookupAttribute.N.Key` (actiontrail-api.md §4.1). */
 export const EVENT_FILTER_KEYS = [
@@ -192,7 +191,6 @@ const LIMIT_PLACEHOLDER = -1_000_033;
  * costs more than running it (~120 µs against ~100 µs per day on SQLite).
  */
 export async function lookupEvents(db: Kysely<Database>, q: EventLookup): Promise<LookedUpEvent[]> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const out: LookedUpEvent[] = [];
   let compiled:
     | { query: CompiledQuery<LookedUpEventRow>; dayAt: number[]; limitAt: number }

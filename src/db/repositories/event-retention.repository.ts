@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { eventDay } from './event-columns.js';
-import { mergeStagedEvents } from './staged-events.repository.js';
 
 /**
  * The account after `previous` that has events (in account order), or undefined. One index
@@ -11,7 +10,6 @@ export async function nextEventAccount(
   db: Kysely<Database>,
   previous: string | undefined,
 ): Promise<string | undefined> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = db.selectFrom('events').select((eb) => eb.fn.min('account_id').as('account_id'));
   if (previous !== undefined) q = q.where('account_id', '>', previous);
   const row = await q.executeTakeFirst();
@@ -33,7 +31,6 @@ export interface PurgeBatch {
  * Returns how many events were deleted.
  */
 export async function purgeEventBatch(db: Kysely<Database>, batch: PurgeBatch): Promise<number> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   return db.transaction().execute(async (trx) => {
     let q = trx
       .selectFrom('events')
@@ -62,7 +59,6 @@ export async function countEventsBefore(
   accountId: string,
   before: number,
 ): Promise<number> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const row = await db
     .selectFrom('events')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { mergeStagedEvents } from './staged-events.repository.js';
 
 /**
  * Stored events per UTC day for one account (DescribeUserLogCount): an index-only count over
@@ -13,7 +12,6 @@ export async function countEventsPerDay(
   firstDay: number,
   lastDay: number,
 ): Promise<Map<number, number>> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const rows = await db
     .selectFrom('events')
     .where('account_id', '=', accountId)
@@ -33,7 +31,6 @@ export async function resourceEventNames(
   lastDay: number,
   filter: { resourceType?: string | undefined },
 ): Promise<Array<{ service: string; type: string; name: string }>> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   let q = db
     .selectFrom('event_resources')
     .where('account_id', '=', accountId)

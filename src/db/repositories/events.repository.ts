@@ -7,7 +7,6 @@ import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, indexEvent } from './event-columns.js';
 import { type DeliveryRow, type DeliveryScan, scanEventsNative } from './events-delivery-scan.js';
 import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
-import { mergeStagedEvents } from './staged-events.repository.js';
 
 export interface InsertResult {
   inserted: number;
@@ -178,7 +177,6 @@ async function insertResources(
 
 /** How many events the store holds (every account). */
 export async function countStoredEvents(db: Kysely<Database>): Promise<number> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const row = await db
     .selectFrom('events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -193,7 +191,6 @@ export async function countStoredEvents(db: Kysely<Database>): Promise<number> {
  * the event-writing transactions in flight, at most as long as the longest of them.
  */
 export async function safeHorizon(db: Kysely<Database>): Promise<number> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const row = await db.selectFrom('event_horizon').select('seq').executeTakeFirst();
   return Number(row?.seq ?? 0);
 }
@@ -210,7 +207,6 @@ export async function scanEventsForDelivery(
   db: Kysely<Database>,
   scan: DeliveryScan,
 ): Promise<StoredEvent[]> {
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const raw = nativeSqliteOf(db);
   // SQLite: a prepared statement on the native connection, run while holding Kysely's one
   // connection so it never reads inside another caller's open transaction.
@@ -269,7 +265,6 @@ export async function countEventsForDelivery(
 ): Promise<Map<string, number>> {
   const counts = new Map(scan.regions.map((r) => [r, 0]));
   if (scan.regions.length === 0) return counts;
-  await mergeStagedEvents(db); // read-your-writes for staged self-audit records
   const oldest = await accountTimeBound(db, scan.accountId, false);
   if (oldest === undefined) return counts;
   const windowCutsNothing =

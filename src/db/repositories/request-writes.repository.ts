@@ -7,7 +7,6 @@ import type { Database } from '../schema.js';
 import { indexEvent } from './event-columns.js';
 import { type AccountEvent, insertAccountEventsIn, uniqueInOrder } from './events.repository.js';
 import { insertEventsNative } from './events-native-insert.js';
-import { stageEventsNative } from './staged-events.repository.js';
 
 /** A request's nonce to record: refused when seen at or after `windowStart` (a replay). */
 export interface NonceWrite {
@@ -26,8 +25,7 @@ const nonceStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statem
 /**
  * The API's per-request writes of many concurrent requests in ONE transaction ([G] group
  * commit): each nonce is recorded exactly as rememberNonce does (one upsert that is also the
- * replay check) and the self-audit events are stored like insertAccountEvents (on SQLite they
- * are staged, see staged-events.repository.ts, and merged into `events` later). Returns, per
+ * replay check) and the self-audit events are stored like insertAccountEvents. Returns, per
  * nonce in the given order, whether it was fresh. Nonces are written in (key, nonce) order so
  * two PostgreSQL nodes committing overlapping groups cannot deadlock; a transient conflict
  * runs the whole group again, since nothing of it is answered before the commit.
@@ -59,9 +57,7 @@ export async function commitRequestWrites(
       for (const { n, i } of order) {
         fresh[i] = upsert.run(n.accessKeyId, n.nonce, n.now, n.windowStart).changes > 0;
       }
-      // Staged (one narrow row each) and merged into `events` later in batches:
-      // staged-events.repository.ts. An event with resource pairs is stored directly.
-      insertEventsNative(native, stageEventsNative(native, uniqueInOrder(indexed, 'given')));
+      insertEventsNative(native, uniqueInOrder(indexed, 'given'));
       return fresh;
     });
   }

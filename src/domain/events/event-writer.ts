@@ -4,7 +4,6 @@ import {
   commitRequestWrites,
   type NonceWrite,
 } from '../../db/repositories/request-writes.repository.js';
-import { mergeStagedEvents, stagesEvents } from '../../db/repositories/staged-events.repository.js';
 import type { Database } from '../../db/schema.js';
 
 interface Pending<T> {
@@ -25,31 +24,13 @@ interface Pending<T> {
  * ran many small groups side by side (~2 writes each in the bench: a begin, a nonce upsert and
  * a commit per request); waiting gathers everything that arrived meanwhile into one.
  */
-/** Staged self-audit records merged into `events` at once once this many wait… */
-export const MERGE_BATCH = 500;
-/** …or this long after the first of them was staged. */
-export const MERGE_DELAY_MS = 200;
-
 export class EventWriter {
   private nonces: Array<NonceWrite & Pending<boolean>> = [];
   private events: Array<{ accountId: string; event: EventObject } & Pending<void>> = [];
   private scheduled = false;
   private inFlight = false;
-  /**
-   * Self-audit records staged since the last merge (SQLite: staged-events.repository.ts). The
-   * merge runs between group commits, never beside one, in batches: ~14 µs per record at 500–
-   * 1,000 against ~45 µs for the same indexes written a group commit (~12 records) at a time,
-   * and the group commit itself writes 3–4 WAL frames instead of ~20. Readers of events merge
-   * whatever is staged before they read, so nothing waits for this timer to be visible.
-   */
-  private staged = 0;
-  private mergeTimer: NodeJS.Timeout | undefined;
-  private mergeDue = false;
-  private readonly staging: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.staging = stagesEvents(db);
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   /** Stores a self-audit event. */
   write(accountId: string, event: EventObject): Promise<void> {
@@ -86,49 +67,14 @@ export class EventWriter {
     this.scheduled = false;
     this.inFlight = true;
     try {
-      if (nonces.length > 0 || events.length > 0) {
-        const fresh = await commitRequestWrites(this.db, nonces, events);
-        for (const [i, n] of nonces.entries()) n.resolve(fresh[i] === true);
-        for (const e of events) e.resolve();
-        if (this.staging) this.staged += events.length;
-      }
+      const fresh = await commitRequestWrites(this.db, nonces, events);
+      for (const [i, n] of nonces.entries()) n.resolve(fresh[i] === true);
+      for (const e of events) e.resolve();
     } catch (e) {
       for (const w of [...nonces, ...events]) w.reject(e);
-    }
-    try {
-      await this.mergeIfDue();
     } finally {
       this.inFlight = false;
-      if (this.nonces.length > 0 || this.events.length > 0 || this.mergeDue) this.schedule();
+      if (this.nonces.length > 0 || this.events.length > 0) this.schedule();
     }
-  }
-
-  /** Merges the staged records when enough wait or the delay passed; else arms the delay. */
-  private async mergeIfDue(): Promise<void> {
-    if (this.staged === 0 && !this.mergeDue) return;
-    if (this.staged < MERGE_BATCH && !this.mergeDue) {
-      this.mergeTimer ??= setTimeout(() => {
-        this.mergeTimer = undefined;
-        this.mergeDue = true;
-        this.schedule();
-      }, MERGE_DELAY_MS).unref();
-      return;
-    }
-    clearTimeout(this.mergeTimer);
-    this.mergeTimer = undefined;
-    this.mergeDue = false;
-    this.staged = 0;
-    try {
-      await mergeStagedEvents(this.db);
-    } catch {
-      // The rows stay staged (the merge is one transaction): the next merge, or the next
-      // reader of events, moves them.
-    }
-  }
-
-  /** Stops the merge timer; what is staged stays durable and merges on the next read. */
-  close(): void {
-    clearTimeout(this.mergeTimer);
-    this.mergeTimer = undefined;
   }
 }
