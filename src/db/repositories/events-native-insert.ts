@@ -5,23 +5,10 @@ import { PACKED_COLUMNS, PACKED_WIDTH, type PackedEvents } from './packed-events
 /** An indexed event and the account it is stored for. */
 export type PendingEvent = IndexedEvent & { accountId: string };
 
-const EVENT_COLUMNS = [
-  'event_id',
-  'event_time',
-  'event_day',
-  'acs_region',
-  'event_rw',
-  'service_name',
-  'event_name',
-  'event_type',
-  'user_name',
-  'principal_id',
-  'role_name',
-  'access_key_id',
-  'source_ip',
-  'sensitive_action',
-  'event_json',
-] as const satisfies ReadonlyArray<keyof IndexedEvent['columns']>;
+/** The stored columns after the account: the packed batch's short ones, then the JSON. */
+const EVENT_COLUMNS = [...PACKED_COLUMNS, 'event_json'] as const satisfies ReadonlyArray<
+  keyof IndexedEvent['columns']
+>;
 
 interface Statements {
   event: BetterSqlite3.Statement;

@@ -1,3 +1,4 @@
+import { withRoom } from '../../lib/buffer-room.js';
 import type { PendingEvent } from './events-native-insert.js';
 
 /**
@@ -42,7 +43,7 @@ export const PACKED_COLUMNS = [
 /** Values per event before its resource count: the account and `PACKED_COLUMNS`. */
 export const PACKED_WIDTH = 1 + PACKED_COLUMNS.length;
 
-let scratch = Buffer.allocUnsafeSlow(8 * 1024 * 1024);
+let scratch: Buffer = Buffer.allocUnsafeSlow(8 * 1024 * 1024);
 
 /** Packs events (already in insert order); the result's buffers may be transferred. */
 export function packEvents(events: readonly PendingEvent[]): PackedEvents {
@@ -57,12 +58,7 @@ export function packEvents(events: readonly PendingEvent[]): PackedEvents {
     values.push(e.resources.length);
     for (const r of e.resources) values.push(r.type, r.name);
     // A UTF-8 character is at most 3 bytes per UTF-16 code unit.
-    const need = c.event_json.length * 3;
-    if (at + need > scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, at + need));
-      scratch.copy(grown, 0, 0, at);
-      scratch = grown;
-    }
+    scratch = withRoom(scratch, at, c.event_json.length * 3);
     at += scratch.write(c.event_json, at, 'utf8');
     jsonEnds[i] = at;
   }

@@ -97,9 +97,9 @@ export async function runStreamChunk(
 
   /**
    * Groups a chunk into batches, prepared side by side (OSS gzip runs on the thread pool). What
-   * is needed after the await is taken first, so nothing here keeps the chunk's event texts
-   * alive while the batches are prepared: they die young instead of being promoted to the old
-   * generation, whose growth and marking were much of a dense job's GC time and RSS ([G] round 5).
+   * is needed after the await is taken first, so nothing here references the chunk's event texts
+   * while the batches are prepared. (A GC trace still shows most chunks promoted: a scavenge
+   * during the scan finds them alive; docs/benchmarks.md, round 5.)
    */
   const prepareChunk = async (events: StoredEvent[]): Promise<ReadChunk> => {
     const count = events.length;

@@ -202,7 +202,7 @@ class BodyThread {
   build(task: SlsBodyTask): Promise<SlsBody> {
     const packed = this.failed ? undefined : packBatch(task);
     const worker = packed ? this.start() : undefined;
-    if (!packed || !worker) return buildLater(task);
+    if (!packed || !worker) return Promise.resolve().then(() => slsBodyInProcess(task));
     return new Promise<SlsBody>((resolve, reject) => {
       const id = this.nextId++;
       // Only the packed bytes are kept (outside the heap), for a fallback: the event strings
@@ -220,11 +220,6 @@ class BodyThread {
     this.worker = undefined;
     await worker?.terminate();
   }
-}
-
-/** In-process, in a function of its own: a closure in `build` would keep every task's events. */
-function buildLater(task: SlsBodyTask): Promise<SlsBody> {
-  return Promise.resolve().then(() => slsBodyInProcess(task));
 }
 
 let shared: BodyThread | undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { withRoom } from '../../lib/buffer-room.js';
 import type { BatchContent, PreparedBatch } from '../sink.js';
-import { withRoom } from './buffer-room.js';
 import { batchDestination } from './check-batch.js';
 import { deterministicGzip } from './deterministic-gzip.js';
 import { utcParts } from './utc-parts.js';

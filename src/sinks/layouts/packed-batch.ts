@@ -31,7 +31,7 @@ const KEPT = 8;
 const MIN_SIZE = 4 * 1024 * 1024;
 const pool: SharedArrayBuffer[] = [];
 
-export function takeShared(size: number): SharedArrayBuffer {
+function takeShared(size: number): SharedArrayBuffer {
   const at = pool.findIndex((m) => m.byteLength >= size);
   if (at >= 0) return pool.splice(at, 1)[0] as SharedArrayBuffer;
   return new SharedArrayBuffer(Math.max(size, MIN_SIZE));

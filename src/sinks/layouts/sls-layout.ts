@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { withRoom } from '../../lib/buffer-room.js';
 import { parseIsoSeconds } from '../../lib/time.js';
 import type { BatchContent, PreparedBatch } from '../sink.js';
-import { withRoom } from './buffer-room.js';
 import { batchDestination } from './check-batch.js';
 
 /** ActionTrail's topic for trail delivery; Log Audit's `actiontrail_event` is another product (delivery-sinks §1.2). */
@@ -162,6 +162,5 @@ export async function prepareSlsBatch(
     count,
     md5,
   });
-  const prepared: PreparedBatch = { content: emptied, objectName, body, count };
-  return release ? { ...prepared, release } : prepared;
+  return { content: emptied, objectName, body, count, release };
 }

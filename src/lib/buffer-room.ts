@@ -1,5 +1,6 @@
 /**
- * For bodies written event by event into one buffer (the SLS and OSS layouts): `out` itself when
+ * For bytes written event by event into one buffer (the SLS and OSS layouts, packed seed batches):
+ * `out` itself when
  * `need` more bytes fit after `at`, else a buffer at least twice as large holding its first `at`
  * bytes.
  */
