@@ -26,7 +26,10 @@ export interface StoredEvent {
   seq: number;
   eventTime: number;
   /** The event as stored: one complete JSON object. */
-  json: string;
+  readonly json: string;
+  /** Its UTF-16 length (json.length) and UTF-8 bytes, when known without the text (packed). */
+  readonly chars?: number;
+  readonly utf8Bytes?: number;
 }
 
 export interface EventSource {

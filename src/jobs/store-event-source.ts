@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
-import { safeHorizon, scanEventsForDelivery } from '../db/repositories/events.repository.js';
+import {
+  safeHorizon,
+  scanEventsForDelivery,
+  scanEventsPacked,
+} from '../db/repositories/events.repository.js';
 import type { Database } from '../db/schema.js';
 import { dataEventFacts, inDataEventScope } from '../domain/data-event-selectors/selector-match.js';
+import type { PackedChunk } from '../lib/packed-chunk.js';
 import type { EventSource, ScopeFilter, StoredEvent } from './event-source.js';
+import { packedEvents } from './packed-stored-event.js';
 
 /** A planned batch lies inside one chunk, so re-reading its sequence range is bounded too. */
 const BATCH_READ_LIMIT = 1_000_000;
@@ -14,8 +20,37 @@ function inScope(filter: ScopeFilter, e: StoredEvent): boolean {
   return !MAYBE_DATA.test(e.json) || inDataEventScope(filter.dataEvents, dataEventFacts(e.json));
 }
 
+/** The scan thread's page cache: its reads go forward, so a small one does. */
+const SCAN_THREAD_CACHE_KIB = 8 * 1024;
+
+/** Drops the events of a packed chunk the Data-event rule leaves out (the thread flagged them). */
+function keepInScope(filter: ScopeFilter, chunk: PackedChunk): void {
+  const dropped = new Set<number>();
+  for (let i = 0; i < chunk.count; i++) {
+    if (chunk.flags[i] === 1 && !inDataEventScope(filter.dataEvents, dataEventFacts(chunk.text(i))))
+      dropped.add(i);
+  }
+  if (dropped.size > 0) chunk.compact(dropped);
+}
+
 /** The delivery engine's view of the event store. */
 export function storeEventSource(db: Kysely<Database>): EventSource {
+  /** SQLite: the chunk read on the scan thread (undefined: it cannot be, read it here). */
+  const readPacked = async (filter: ScopeFilter, afterSeq: number, limit: number) =>
+    scanEventsPacked(
+      db,
+      {
+        accountId: filter.accountId,
+        region: filter.region,
+        eventRW: filter.eventRW,
+        fromTime: filter.fromTime,
+        toTime: filter.toTime,
+        afterSeq,
+        cutoffSeq: filter.maxSeq,
+        limit,
+      },
+      { maybeData: MAYBE_DATA, cacheKib: SCAN_THREAD_CACHE_KIB },
+    );
   const read = async (filter: ScopeFilter, afterSeq: number, cutoffSeq: number, limit: number) =>
     (
       await scanEventsForDelivery(db, {
@@ -37,6 +72,17 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
      */
     async scan(filter, afterSeq, limit) {
       for (let after = afterSeq; ; ) {
+        const chunk = await readPacked(filter, after, limit);
+        if (chunk) {
+          const read = chunk.count;
+          const last = read > 0 ? (chunk.seqs[read - 1] as number) : after;
+          keepInScope(filter, chunk);
+          if (chunk.count > 0) return packedEvents(chunk);
+          chunk.release();
+          if (read < limit) return [];
+          after = last;
+          continue;
+        }
         const page = await read(filter, after, filter.maxSeq, limit);
         const kept = page.filter((e) => inScope(filter, e));
         if (kept.length > 0 || page.length < limit) return kept;

@@ -1,3 +1,5 @@
+import { type PackedRange, rangeTexts } from '../lib/packed-chunk.js';
+
 /**
  * The contract between the delivery engine (src/jobs/) and every sink. The engine plans a batch,
  * asks the sink to `prepare` it (bytes + name), persists the name, then calls `deliver`; after a
@@ -37,8 +39,16 @@ export interface BatchContent {
   /** Sequences of the first and last event: a batch's identity in the event store. */
   firstSeq: number;
   lastSeq: number;
-  /** The stored event JSON texts, in sequence order (each a complete JSON object). */
+  /**
+   * The stored event JSON texts, in sequence order (each a complete JSON object); empty when
+   * `packed` holds them. Read them with `eventTexts`, count them with `eventCount`.
+   */
   events: readonly string[];
+  /**
+   * The same events as UTF-8 bytes in a chunk the scan thread read (src/lib/packed-chunk.ts),
+   * valid only until `prepare` resolves: a sink that needs them later keeps `eventTexts`.
+   */
+  packed?: PackedRange | undefined;
   /**
    * eventTime (epoch ms) of each event, as the store's `event_time` column holds it (set from the
    * event's `eventTime` when it was stored). When present, sinks take the times from here instead
@@ -50,6 +60,15 @@ export interface BatchContent {
    * Set only to re-prepare a batch planned by an earlier version with the level it used.
    */
   gzipLevel?: number;
+}
+
+/** The batch's event texts (decoded from `packed` when it holds them). */
+export function eventTexts(content: BatchContent): readonly string[] {
+  return content.packed ? rangeTexts(content.packed) : content.events;
+}
+
+export function eventCount(content: BatchContent): number {
+  return content.packed ? content.packed.to - content.packed.from : content.events.length;
 }
 
 /** What a sink will write for a batch: deterministic for the same content (same bytes, same name). */

@@ -26,26 +26,48 @@ export interface DeliveryRow {
 /** One statement per shape of the filter (EventRW given or not, window end given or not). */
 const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
-function statementFor(raw: BetterSqlite3.Database, rw: boolean, to: boolean) {
-  let byShape = statements.get(raw);
-  if (!byShape) {
-    byShape = new Map();
-    statements.set(raw, byShape);
+/**
+ * The scan's SQL for one shape of the filter: the same WHERE as the query-builder version, so
+ * the same index (events_delivery) serves it. Parameters: deliveryScanParams, then the limit.
+ */
+export function deliveryScanSql(scan: Pick<DeliveryScan, 'eventRW' | 'toTime'>): string {
+  return (
+    `select seq, event_time, event_json from events where account_id = ? and acs_region = ?` +
+    ` and seq > ? and seq <= ? and event_time >= ?` +
+    (scan.eventRW !== 'All' ? ' and event_rw = ?' : '') +
+    (scan.toTime !== undefined ? ' and event_time <= ?' : '') +
+    ' order by seq limit ?'
+  );
+}
+
+/** Where afterSeq is among deliveryScanParams (a scan reading in pages moves it). */
+export const AFTER_SEQ_PARAM = 2;
+
+/** deliveryScanSql's parameters but the limit. */
+export function deliveryScanParams(scan: DeliveryScan): (string | number)[] {
+  const params: (string | number)[] = [
+    scan.accountId,
+    scan.region,
+    scan.afterSeq,
+    scan.cutoffSeq,
+    scan.fromTime,
+  ];
+  if (scan.eventRW !== 'All') params.push(scan.eventRW);
+  if (scan.toTime !== undefined) params.push(scan.toTime);
+  return params;
+}
+
+function statementFor(raw: BetterSqlite3.Database, scan: DeliveryScan) {
+  let bySql = statements.get(raw);
+  if (!bySql) {
+    bySql = new Map();
+    statements.set(raw, bySql);
   }
-  const shape = `${rw}${to}`;
-  let s = byShape.get(shape);
+  const text = deliveryScanSql(scan);
+  let s = bySql.get(text);
   if (!s) {
-    // Same WHERE as the query-builder version, so the same index (events_delivery) serves it.
-    s = raw
-      .prepare(
-        `select seq, event_time, event_json from events where account_id = ? and acs_region = ?` +
-          ` and seq > ? and seq <= ? and event_time >= ?` +
-          (rw ? ' and event_rw = ?' : '') +
-          (to ? ' and event_time <= ?' : '') +
-          ' order by seq limit ?',
-      )
-      .raw(true);
-    byShape.set(shape, s);
+    s = raw.prepare(text).raw(true);
+    bySql.set(text, s);
   }
   return s;
 }
@@ -57,19 +79,7 @@ function statementFor(raw: BetterSqlite3.Database, rw: boolean, to: boolean) {
  * main thread. The caller holds the Kysely connection (see sqlite-native.ts).
  */
 export function scanEventsNative(raw: BetterSqlite3.Database, scan: DeliveryScan): DeliveryRow[] {
-  const rw = scan.eventRW !== 'All';
-  const to = scan.toTime !== undefined;
-  const params: unknown[] = [
-    scan.accountId,
-    scan.region,
-    scan.afterSeq,
-    scan.cutoffSeq,
-    scan.fromTime,
-  ];
-  if (rw) params.push(scan.eventRW);
-  if (to) params.push(scan.toTime);
-  params.push(scan.limit);
-  const rows = statementFor(raw, rw, to).all(...params) as [
+  const rows = statementFor(raw, scan).all(...deliveryScanParams(scan), scan.limit) as [
     number | bigint,
     number | bigint,
     string,

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { byCodeUnit } from '../../lib/compare.js';
+import type { PackedChunk } from '../../lib/packed-chunk.js';
 import { REUSE_PLAN } from '../dialects/dialect.js';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import { retryTransaction } from '../retry-transaction.js';
@@ -7,6 +8,7 @@ import type { Database, EventResourcesTable, EventsTable } from '../schema.js';
 import { type EventObject, indexEvent } from './event-columns.js';
 import { type DeliveryRow, type DeliveryScan, scanEventsNative } from './events-delivery-scan.js';
 import { insertEventsNative, type PendingEvent } from './events-native-insert.js';
+import { type ScanThreadOptions, scanOnThread } from './events-scan-thread.js';
 
 export interface InsertResult {
   inserted: number;
@@ -230,6 +232,19 @@ export async function scanEventsForDelivery(
     eventTime: Number(r.event_time),
     eventJson: r.event_json,
   }));
+}
+
+/**
+ * A chunk of a delivery scan as packed bytes, read on the scan thread (events-scan-thread.ts),
+ * or undefined where there is none (PostgreSQL, an in-memory SQLite, a thread that failed).
+ */
+export async function scanEventsPacked(
+  db: Kysely<Database>,
+  scan: DeliveryScan,
+  options: ScanThreadOptions,
+): Promise<PackedChunk | undefined> {
+  const raw = nativeSqliteOf(db);
+  return raw ? scanOnThread(raw, scan, options) : undefined;
 }
 
 /** The account's oldest or newest eventTime (index events_time), or undefined without events. */

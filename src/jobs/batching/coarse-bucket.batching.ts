@@ -40,7 +40,7 @@ function fits(events: readonly StoredEvent[], cap: FileCap): boolean {
   if (events.length > cap.maxEvents) return false;
   let bytes = 0;
   for (const e of events) {
-    bytes += e.json.length;
+    bytes += e.chars ?? e.json.length;
     if (bytes > cap.maxBytes) return false;
   }
   return true;
@@ -70,14 +70,14 @@ function runs(events: readonly StoredEvent[], cap: FileCap): StoredEvent[][] {
   for (const e of events) {
     if (
       current.length > 0 &&
-      (current.length >= cap.maxEvents || bytes + e.json.length > cap.maxBytes)
+      (current.length >= cap.maxEvents || bytes + (e.chars ?? e.json.length) > cap.maxBytes)
     ) {
       out.push(current);
       current = [];
       bytes = 0;
     }
     current.push(e);
-    bytes += e.json.length;
+    bytes += e.chars ?? e.json.length;
   }
   if (current.length > 0) out.push(current);
   return out;

@@ -2,6 +2,7 @@ import {
   SLS_MAX_LOGS,
   SLS_MAX_RAW_BYTES,
   slsEventSize,
+  slsEventSizeOfBytes,
   slsRawSize,
 } from '../../sinks/sls/sls-log-group.js';
 import { BUCKET_MS, bucketOf, type StoredEvent } from '../event-source.js';
@@ -28,7 +29,8 @@ export function sequenceBatching(
       let bytes = GROUP_OVERHEAD;
       for (const e of events) {
         // Exactly what the SLS sink will encode, so a planned batch always fits one PutLogs.
-        const size = slsEventSize(e.json);
+        const size =
+          e.utf8Bytes === undefined ? slsEventSize(e.json) : slsEventSizeOfBytes(e.utf8Bytes);
         if (
           current.length > 0 &&
           (current.length >= limits.maxLogs || bytes + size > limits.maxBytes)

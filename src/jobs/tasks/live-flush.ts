@@ -2,6 +2,7 @@ import type { LeasedJob } from '../../db/repositories/delivery-leases.repository
 import type { ProgressRow } from '../../db/repositories/delivery-progress.repository.js';
 import type { Destination } from '../../sinks/sink.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
+import { releaseChunksOf } from '../packed-stored-event.js';
 import type { SliceContext } from './deliver-history.task.js';
 
 /**
@@ -29,8 +30,10 @@ export async function nextLiveChunk(
   }
   const events = await ctx.events.scan(filter, row.checkpoint_seq, liveFlushEvents);
   if (!following || events.length >= liveFlushEvents) return { events };
-  if (events.length === 0) return { idleUntil: now + liveIdleMs };
   const lastFlush = Number(row.last_delivered_at ?? job.created_at);
   const due = lastFlush + liveFlushMs;
-  return now >= due ? { events } : { idleUntil: Math.min(due, now + liveFlushMs) };
+  if (events.length > 0 && now >= due) return { events };
+  // Not flushed yet: read again next time; a packed chunk's memory is reused meanwhile.
+  releaseChunksOf(events);
+  return { idleUntil: events.length === 0 ? now + liveIdleMs : Math.min(due, now + liveFlushMs) };
 }

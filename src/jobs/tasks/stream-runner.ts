@@ -13,6 +13,7 @@ import { EARLIER_GZIP_LEVELS } from '../../sinks/layouts/deterministic-gzip.js';
 import { type BatchContent, SinkError } from '../../sinks/sink.js';
 import { batchingFor } from '../batching/batching.js';
 import type { ScopeFilter, StoredEvent } from '../event-source.js';
+import { packedRangeOf, releaseChunksOf } from '../packed-stored-event.js';
 import type { SliceContext, SliceOutcome } from './deliver-history.task.js';
 import { must } from './lease-lost.js';
 import { nextLiveChunk } from './live-flush.js';
@@ -83,17 +84,22 @@ export async function runStreamChunk(
     maxSeq: limit ? limit.maxSeq : (job.cutoff_seq ?? 0),
   };
   const batching = batchingFor(destination, live ? 'live' : 'history', ctx.options.historyFileCap);
-  const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => ({
-    accountId: job.account_id,
-    trailName: job.trail_name,
-    region: row.region,
-    destination,
-    bucketStart,
-    firstSeq: (events[0] as StoredEvent).seq,
-    lastSeq: (events[events.length - 1] as StoredEvent).seq,
-    events: events.map((e) => e.json),
-    eventTimes: events.map((e) => e.eventTime),
-  });
+  const content = (events: readonly StoredEvent[], bucketStart: number): BatchContent => {
+    // Read by the scan thread: the sink takes the bytes where they are (see BatchContent).
+    const packed = packedRangeOf(events);
+    return {
+      accountId: job.account_id,
+      trailName: job.trail_name,
+      region: row.region,
+      destination,
+      bucketStart,
+      firstSeq: (events[0] as StoredEvent).seq,
+      lastSeq: (events[events.length - 1] as StoredEvent).seq,
+      events: packed ? [] : events.map((e) => e.json),
+      packed,
+      eventTimes: events.map((e) => e.eventTime),
+    };
+  };
 
   /**
    * Groups a chunk into batches, prepared side by side (OSS gzip runs on the thread pool). What
@@ -107,7 +113,10 @@ export async function runStreamChunk(
     const groups = batching.group(events);
     const bucketMs = groups.map((g) => g.bucketMs);
     const preparing = groups.map((g) => sink.prepare(content(g.events, g.bucketStart)));
-    return { count, lastSeq, bucketMs, prepared: await Promise.all(preparing) };
+    const prepared = await Promise.all(preparing);
+    // Every body is built: the chunk's shared memory can take the next chunk.
+    releaseChunksOf(events);
+    return { count, lastSeq, bucketMs, prepared };
   };
   const readChunk = async (afterSeq: number) =>
     prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));

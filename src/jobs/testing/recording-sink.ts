@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type DeliveryAck, type PreparedBatch, type Sink, SinkError } from '../../sinks/sink.js';
+import {
+  type DeliveryAck,
+  eventTexts,
+  type PreparedBatch,
+  type Sink,
+  SinkError,
+} from '../../sinks/sink.js';
 
 /** A Sink double that records what it delivered and can be told to fail. */
 export class RecordingSink implements Sink {
@@ -18,7 +24,9 @@ export class RecordingSink implements Sink {
   /** Every delivery's object name in order, re-sends included. */
   readonly sends: string[] = [];
 
-  async prepare(content: PreparedBatch['content']): Promise<PreparedBatch> {
+  async prepare(packedOrTexts: PreparedBatch['content']): Promise<PreparedBatch> {
+    // Delivered events are recorded as texts: the scan's shared memory is reused after prepare.
+    const content = { ...packedOrTexts, events: eventTexts(packedOrTexts), packed: undefined };
     const body = Buffer.from(content.events.join('\n'));
     // Content-addressed like the real layouts: same events, same name.
     const name = `${content.region}/${content.bucketStart}/${createHash('md5').update(body).digest('hex')}`;

@@ -1,5 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { type PackedBatch, packBatch, releaseShared, unpackBatch } from './packed-batch.js';
+import {
+  type PackedBatch,
+  packBatch,
+  packedRangeBatch,
+  releaseShared,
+  unpackBatch,
+} from './packed-batch.js';
 import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from './sls-layout.js';
 
 /**
@@ -101,7 +107,7 @@ parentPort.on('message', (t) => {
   try {
     const n = t.count;
     const m = t.memory;
-    const length = ndjson(new Uint8Array(m), new Uint32Array(m, 8 * n, n), new Float64Array(m, 0, n), 12 * n);
+    const length = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start);
     const md5 = createHash('md5').update(out.subarray(0, length)).digest('hex');
     if (length <= t.output.byteLength) {
       new Uint8Array(t.output).set(out.subarray(0, length));
@@ -166,7 +172,7 @@ class BodyThread {
     for (const p of waiting) {
       try {
         p.resolve(slsBodyInProcess(unpackBatch(p.packed)));
-        releaseShared(p.packed.memory);
+        if (p.packed.owned) releaseShared(p.packed.memory);
         releaseShared(p.packed.output);
       } catch (e) {
         p.reject(e);
@@ -180,7 +186,7 @@ class BodyThread {
     this.pending.delete(r.id);
     if (this.pending.size === 0) this.worker?.unref();
     // The thread is done with the batch's events either way.
-    releaseShared(p.packed.memory);
+    if (p.packed.owned) releaseShared(p.packed.memory);
     const { output } = p.packed;
     if (r.md5 !== undefined && r.length !== undefined) {
       // Its body stays in `output` until the batch is acknowledged, then the memory is reused.
@@ -200,7 +206,11 @@ class BodyThread {
   }
 
   build(task: SlsBodyTask): Promise<SlsBody> {
-    const packed = this.failed ? undefined : packBatch(task);
+    const packed = this.failed
+      ? undefined
+      : task.packed
+        ? packedRangeBatch(task.packed, task.fallbackMs)
+        : packBatch(task);
     const worker = packed ? this.start() : undefined;
     if (!packed || !worker) return Promise.resolve().then(() => slsBodyInProcess(task));
     return new Promise<SlsBody>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { type BatchContent, type Destination, SinkError } from '../sink.js';
+import { type BatchContent, type Destination, eventCount, SinkError } from '../sink.js';
 
 /**
  * What every layout requires of a batch: a destination of its kind and at least one event.
@@ -9,7 +9,7 @@ export function batchDestination<K extends Destination['kind']>(
   kind: K,
 ): Extract<Destination, { kind: K }> {
   const destination = destinationOfKind(content, kind);
-  if (content.events.length === 0) {
+  if (eventCount(content) === 0) {
     throw new SinkError('a batch needs at least one event', {
       code: 'EmptyBatch',
       retryable: false,

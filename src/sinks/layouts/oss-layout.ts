@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { withRoom } from '../../lib/buffer-room.js';
-import type { BatchContent, PreparedBatch } from '../sink.js';
+import type { PackedRange } from '../../lib/packed-chunk.js';
+import { type BatchContent, eventCount, type PreparedBatch } from '../sink.js';
 import { batchDestination } from './check-batch.js';
 import { deterministicGzip } from './deterministic-gzip.js';
 import { utcParts } from './utc-parts.js';
@@ -66,6 +67,24 @@ export function ossJsonArray(events: readonly string[]): Buffer {
   return out.subarray(0, at);
 }
 
+/** ossJsonArray of events a scan chunk holds: their bytes copied as they are, no text made. */
+export function ossJsonArrayOfRange(range: PackedRange): Buffer {
+  const c = range.chunk;
+  const first = c.start(range.from);
+  const n = range.to - range.from;
+  const out = Buffer.allocUnsafe((n > 0 ? (c.ends[range.to - 1] as number) - first : 0) + n + 2);
+  let at = out.write('[', 0, 'latin1');
+  let from = first;
+  for (let i = range.from; i < range.to; i++) {
+    const to = c.ends[i] as number;
+    if (i > range.from) out[at++] = 0x2c;
+    at += c.bytes.copy(out, at, from, to);
+    from = to;
+  }
+  out[at++] = 0x5d;
+  return out.subarray(0, at);
+}
+
 /**
  * Bytes and key of an OSS-layout batch; the same content always gives the same result. The body
  * holds the events: the prepared batch's content keeps their count and times, not their texts,
@@ -73,9 +92,10 @@ export function ossJsonArray(events: readonly string[]): Buffer {
  */
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
-  const count = content.events.length;
-  const zipping = deterministicGzip(ossJsonArray(content.events), content.gzipLevel);
-  const emptied: BatchContent = { ...content, events: [] };
+  const count = eventCount(content);
+  const json = content.packed ? ossJsonArrayOfRange(content.packed) : ossJsonArray(content.events);
+  const zipping = deterministicGzip(json, content.gzipLevel);
+  const emptied: BatchContent = { ...content, events: [], packed: undefined };
   const body = await zipping;
   const objectName = ossObjectKey({
     prefix: destination.prefix,

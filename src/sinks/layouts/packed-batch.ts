@@ -1,4 +1,8 @@
+import type { PackedRange } from '../../lib/packed-chunk.js';
+import { releaseShared, takeShared } from '../../lib/shared-memory-pool.js';
 import type { SlsBodyTask } from './sls-layout.js';
+
+export { releaseShared } from '../../lib/shared-memory-pool.js';
 
 /**
  * A batch's events as the body thread (body-threads.ts) receives them: one SharedArrayBuffer
@@ -11,6 +15,15 @@ import type { SlsBodyTask } from './sls-layout.js';
 export interface PackedBatch {
   memory: SharedArrayBuffer;
   count: number;
+  /** Byte offsets in `memory`: the events' times (Float64), their ends (Uint32), the first's start. */
+  timesAt: number;
+  endsAt: number;
+  start: number;
+  /**
+   * The memory is the batch's own (packBatch), given back once the thread has answered; else
+   * it is a scan chunk's (packedRangeBatch), given back by the engine when the chunk is done.
+   */
+  owned: boolean;
   fallbackMs: number;
   /**
    * Where the thread writes the body when it fits (it nearly always does): the body then stays
@@ -19,27 +32,6 @@ export interface PackedBatch {
    * holding them were ~100 MB of a dense job's RSS ([G] round 5).
    */
   output: SharedArrayBuffer;
-}
-
-/**
- * Shared memory is freed only when both threads' garbage collectors have dropped it, and the
- * body thread allocates so little that it seldom collects: fresh buffers per batch piled up
- * (+100 MB of RSS on a 1 M-event job, measured). Some are kept and reused instead: about what a
- * job's streams have in flight (two chunks of two or three batches each, inputs and bodies).
- */
-const KEPT = 8;
-const MIN_SIZE = 4 * 1024 * 1024;
-const pool: SharedArrayBuffer[] = [];
-
-function takeShared(size: number): SharedArrayBuffer {
-  const at = pool.findIndex((m) => m.byteLength >= size);
-  if (at >= 0) return pool.splice(at, 1)[0] as SharedArrayBuffer;
-  return new SharedArrayBuffer(Math.max(size, MIN_SIZE));
-}
-
-/** Gives shared memory back for reuse once no thread reads it any more. */
-export function releaseShared(memory: SharedArrayBuffer): void {
-  if (pool.length < KEPT && !pool.includes(memory)) pool.push(memory);
 }
 
 /**
@@ -82,19 +74,42 @@ export function packBatch(task: SlsBodyTask): PackedBatch | undefined {
   // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
   const bodyGuess = at - 12 * n;
   const output = takeShared(bodyGuess + (bodyGuess >> 3) + n * 72);
-  return { memory, count: n, fallbackMs: task.fallbackMs, output };
+  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true };
+  return { memory, count: n, ...layout, fallbackMs: task.fallbackMs, output };
+}
+
+/** A batch whose events a scan chunk already holds end to end: nothing is copied. */
+export function packedRangeBatch(range: PackedRange, fallbackMs: number): PackedBatch {
+  const c = range.chunk;
+  const n = range.to - range.from;
+  const start = c.start(range.from);
+  const bodyGuess = n > 0 ? (c.ends[range.to - 1] as number) - start : 0;
+  return {
+    memory: c.memory,
+    count: n,
+    timesAt: c.times.byteOffset + 8 * range.from,
+    endsAt: c.ends.byteOffset + 4 * range.from,
+    start,
+    owned: false,
+    fallbackMs,
+    output: takeShared(bodyGuess + (bodyGuess >> 3) + n * 72),
+  };
 }
 
 /** The batch's events again, for building its body on the main thread should the thread fail. */
 export function unpackBatch(p: PackedBatch): SlsBodyTask {
   const n = p.count;
   const bytes = Buffer.from(p.memory);
-  const ends = new Uint32Array(p.memory, 8 * n, n);
+  const ends = new Uint32Array(p.memory, p.endsAt, n);
   const events: string[] = [];
-  let from = 12 * n;
+  let from = p.start;
   for (const to of ends) {
     events.push(bytes.toString('utf8', from, to));
     from = to;
   }
-  return { events, fallbackMs: p.fallbackMs, timesMs: [...new Float64Array(p.memory, 0, n)] };
+  return {
+    events,
+    fallbackMs: p.fallbackMs,
+    timesMs: [...new Float64Array(p.memory, p.timesAt, n)],
+  };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { withRoom } from '../../lib/buffer-room.js';
+import { type PackedRange, rangeTexts } from '../../lib/packed-chunk.js';
 import { parseIsoSeconds } from '../../lib/time.js';
-import type { BatchContent, PreparedBatch } from '../sink.js';
+import { type BatchContent, eventCount, type PreparedBatch } from '../sink.js';
 import { batchDestination } from './check-batch.js';
 
 /** ActionTrail's topic for trail delivery; Log Audit's `actiontrail_event` is another product (delivery-sinks §1.2). */
@@ -112,6 +113,8 @@ export function slsFileName(parts: SlsFileNameParts): string {
 /** What an SLS-layout body is built from: a batch's events and their times. */
 export interface SlsBodyTask {
   events: readonly string[];
+  /** The events as a scan chunk holds them (then `events` is empty). */
+  packed?: PackedRange | undefined;
   fallbackMs: number;
   timesMs?: readonly number[] | undefined;
 }
@@ -129,7 +132,8 @@ export type SlsBodyBuilder = (task: SlsBodyTask) => Promise<SlsBody>;
 
 /** The body and its MD5 on this thread (also the body thread's fallback). */
 export function slsBodyInProcess(task: SlsBodyTask): SlsBody {
-  const body = slsNdjson(task.events, task.fallbackMs, task.timesMs);
+  const events = task.packed ? rangeTexts(task.packed) : task.events;
+  const body = slsNdjson(events, task.fallbackMs, task.timesMs);
   return { body, md5: createHash('md5').update(body).digest('hex') };
 }
 
@@ -145,13 +149,14 @@ export async function prepareSlsBatch(
   build: SlsBodyBuilder = buildInProcess,
 ): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'sls');
-  const count = content.events.length;
+  const count = eventCount(content);
   const building = build({
     events: content.events,
+    packed: content.packed,
     fallbackMs: content.bucketStart,
     timesMs: content.eventTimes,
   });
-  const emptied: BatchContent = { ...content, events: [] };
+  const emptied: BatchContent = { ...content, events: [], packed: undefined };
   const { body, md5, release } = await building;
   const objectName = slsFileName({
     project: destination.project,

@@ -119,9 +119,12 @@ function lengthDelimited(payload: number): number {
  * raw-size limit without encoding them first.
  */
 export function encodedLogSize(key: string, value: string): number {
-  const content =
-    lengthDelimited(Buffer.byteLength(key, 'utf8')) +
-    lengthDelimited(Buffer.byteLength(value, 'utf8'));
+  return encodedLogSizeOfBytes(key, Buffer.byteLength(value, 'utf8'));
+}
+
+/** encodedLogSize of a value known by its UTF-8 length. */
+export function encodedLogSizeOfBytes(key: string, valueBytes: number): number {
+  const content = lengthDelimited(Buffer.byteLength(key, 'utf8')) + lengthDelimited(valueBytes);
   const log = 1 + 5 + lengthDelimited(content);
   return lengthDelimited(log);
 }

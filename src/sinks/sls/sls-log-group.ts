@@ -2,6 +2,7 @@ import { eventSeconds, SLS_TOPIC } from '../layouts/sls-layout.js';
 import { SinkError } from '../sink.js';
 import {
   encodedLogSize,
+  encodedLogSizeOfBytes,
   encodedTopicSize,
   encodeLogGroup,
   type SlsLog,
@@ -16,6 +17,11 @@ export const SLS_EVENT_KEY = 'event';
 /** Exact bytes one event adds to a request's raw LogGroup (time counted at its widest). */
 export function slsEventSize(eventJson: string): number {
   return encodedLogSize(SLS_EVENT_KEY, eventJson);
+}
+
+/** slsEventSize of an event known by its UTF-8 length. */
+export function slsEventSizeOfBytes(utf8Bytes: number): number {
+  return encodedLogSizeOfBytes(SLS_EVENT_KEY, utf8Bytes);
 }
 
 /** Raw size of a LogGroup of these events, at most a few bytes above the encoded size. */

@@ -3,6 +3,7 @@ import { batchDestination } from '../layouts/check-batch.js';
 import {
   type BatchContent,
   type DeliveryAck,
+  eventTexts,
   isSinkError,
   type PreparedBatch,
   type Sink,
@@ -88,7 +89,9 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
   return {
     kind: 'sls',
 
-    async prepare(content: BatchContent): Promise<PreparedBatch> {
+    async prepare(packedOrTexts: BatchContent): Promise<PreparedBatch> {
+      // deliver() encodes the texts again: they are kept, not the scan's shared memory.
+      const content = { ...packedOrTexts, events: eventTexts(packedOrTexts), packed: undefined };
       const destination = destinationOf(content);
       if (content.events.length > SLS_MAX_LOGS) {
         throw new SinkError(`${content.events.length} logs exceed PutLogs' ${SLS_MAX_LOGS}`, {
