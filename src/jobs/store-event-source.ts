@@ -15,6 +15,8 @@ const BATCH_READ_LIMIT = 1_000_000;
 
 /** Cheap test first: only events that may be Data events are parsed for the selector rule. */
 const MAYBE_DATA = /"eventCategory"\s*:\s*"data"/i;
+/** The same inside a JSON string literal of the text (whitespace escaped or not). */
+const MAYBE_DATA_QUOTED = /\\"eventCategory\\"(?:\s|\\[tnr])*:(?:\s|\\[tnr])*\\"data\\"/i;
 
 function inScope(filter: ScopeFilter, e: StoredEvent): boolean {
   return !MAYBE_DATA.test(e.json) || inDataEventScope(filter.dataEvents, dataEventFacts(e.json));
@@ -36,7 +38,12 @@ function keepInScope(filter: ScopeFilter, chunk: PackedChunk): void {
 /** The delivery engine's view of the event store. */
 export function storeEventSource(db: Kysely<Database>): EventSource {
   /** SQLite: the chunk read on the scan thread (undefined: it cannot be, read it here). */
-  const readPacked = async (filter: ScopeFilter, afterSeq: number, limit: number) =>
+  const readPacked = async (
+    filter: ScopeFilter,
+    afterSeq: number,
+    limit: number,
+    quoted: boolean,
+  ) =>
     scanEventsPacked(
       db,
       {
@@ -49,7 +56,12 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
         cutoffSeq: filter.maxSeq,
         limit,
       },
-      { maybeData: MAYBE_DATA, cacheKib: SCAN_THREAD_CACHE_KIB },
+      {
+        maybeData: MAYBE_DATA,
+        maybeDataQuoted: MAYBE_DATA_QUOTED,
+        cacheKib: SCAN_THREAD_CACHE_KIB,
+      },
+      quoted,
     );
   const read = async (filter: ScopeFilter, afterSeq: number, cutoffSeq: number, limit: number) =>
     (
@@ -70,9 +82,9 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
      * The next events in scope. A page whose every event the Data-event rule leaves out is
      * skipped, not returned empty: an empty answer means the scope is exhausted.
      */
-    async scan(filter, afterSeq, limit) {
+    async scan(filter, afterSeq, limit, form) {
       for (let after = afterSeq; ; ) {
-        const chunk = await readPacked(filter, after, limit);
+        const chunk = await readPacked(filter, after, limit, form?.quoted === true);
         if (chunk) {
           const read = chunk.count;
           const last = read > 0 ? (chunk.seqs[read - 1] as number) : after;

@@ -242,9 +242,10 @@ export async function scanEventsPacked(
   db: Kysely<Database>,
   scan: DeliveryScan,
   options: ScanThreadOptions,
+  quoted = false,
 ): Promise<PackedChunk | undefined> {
   const raw = nativeSqliteOf(db);
-  return raw ? scanOnThread(raw, scan, options) : undefined;
+  return raw ? scanOnThread(raw, scan, options, quoted) : undefined;
 }
 
 /** The account's oldest or newest eventTime (index events_time), or undefined without events. */

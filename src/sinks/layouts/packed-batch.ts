@@ -24,6 +24,8 @@ export interface PackedBatch {
    * it is a scan chunk's (packedRangeBatch), given back by the engine when the chunk is done.
    */
   owned: boolean;
+  /** The events are JSON string literals already (PackedChunk.quoted): copied, not escaped. */
+  quoted: boolean;
   fallbackMs: number;
   /**
    * Where the thread writes the body when it fits (it nearly always does): the body then stays
@@ -74,7 +76,7 @@ export function packBatch(task: SlsBodyTask): PackedBatch | undefined {
   // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
   const bodyGuess = at - 12 * n;
   const output = takeShared(bodyGuess + (bodyGuess >> 3) + n * 72);
-  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true };
+  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true, quoted: false };
   return { memory, count: n, ...layout, fallbackMs: task.fallbackMs, output };
 }
 
@@ -91,6 +93,7 @@ export function packedRangeBatch(range: PackedRange, fallbackMs: number): Packed
     endsAt: c.ends.byteOffset + 4 * range.from,
     start,
     owned: false,
+    quoted: c.quoted,
     fallbackMs,
     output: takeShared(bodyGuess + (bodyGuess >> 3) + n * 72),
   };
@@ -104,7 +107,8 @@ export function unpackBatch(p: PackedBatch): SlsBodyTask {
   const events: string[] = [];
   let from = p.start;
   for (const to of ends) {
-    events.push(bytes.toString('utf8', from, to));
+    const held = bytes.toString('utf8', from, to);
+    events.push(p.quoted ? (JSON.parse(held) as string) : held);
     from = to;
   }
   return {
