@@ -35,17 +35,8 @@ export interface StoredEvent {
 export interface EventSource {
   /** The safe horizon (decisions §3): every sequence at or below it is committed. */
   horizon(): Promise<number>;
-  /**
-   * Up to `limit` events of the scope with sequence > `afterSeq`, in sequence order. `quoted`:
-   * the caller's sink writes each text as a JSON string (Sink.takesQuotedEvents), so a store
-   * that can hands over the texts already quoted (PackedChunk.quoted); a hint only.
-   */
-  scan(
-    filter: ScopeFilter,
-    afterSeq: number,
-    limit: number,
-    form?: { quoted?: boolean },
-  ): Promise<StoredEvent[]>;
+  /** Up to `limit` events of the scope with sequence > `afterSeq`, in sequence order. */
+  scan(filter: ScopeFilter, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The events of the scope with firstSeq ≤ sequence ≤ lastSeq and eventTime in [from, to). */
   batch(
     filter: ScopeFilter,

@@ -9,7 +9,7 @@ import type { StoredEvent } from './event-source.js';
 export class PackedStoredEvent implements StoredEvent {
   readonly seq: number;
   readonly eventTime: number;
-  readonly chars: number | undefined;
+  readonly chars: number;
   readonly utf8Bytes: number;
 
   constructor(
@@ -18,9 +18,8 @@ export class PackedStoredEvent implements StoredEvent {
   ) {
     this.seq = chunk.seqs[index] as number;
     this.eventTime = chunk.times[index] as number;
-    // A quoted chunk knows its texts' UTF-8 lengths, not their UTF-16 ones.
-    this.chars = chunk.quoted ? undefined : chunk.chars[index];
-    this.utf8Bytes = chunk.utf8[index] as number;
+    this.chars = chunk.chars[index] as number;
+    this.utf8Bytes = (chunk.ends[index] as number) - chunk.start(index);
   }
 
   /** Decoded on demand: valid until the chunk is released (after its batches are prepared). */

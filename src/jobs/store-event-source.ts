@@ -15,8 +15,6 @@ const BATCH_READ_LIMIT = 1_000_000;
 
 /** Cheap test first: only events that may be Data events are parsed for the selector rule. */
 const MAYBE_DATA = /"eventCategory"\s*:\s*"data"/i;
-/** The same inside a JSON string literal of the text (whitespace escaped or not). */
-const MAYBE_DATA_QUOTED = /\\"eventCategory\\"(?:\s|\\[tnr])*:(?:\s|\\[tnr])*\\"data\\"/i;
 
 function inScope(filter: ScopeFilter, e: StoredEvent): boolean {
   return !MAYBE_DATA.test(e.json) || inDataEventScope(filter.dataEvents, dataEventFacts(e.json));
@@ -38,12 +36,7 @@ function keepInScope(filter: ScopeFilter, chunk: PackedChunk): void {
 /** The delivery engine's view of the event store. */
 export function storeEventSource(db: Kysely<Database>): EventSource {
   /** SQLite: the chunk read on the scan thread (undefined: it cannot be, read it here). */
-  const readPacked = async (
-    filter: ScopeFilter,
-    afterSeq: number,
-    limit: number,
-    quoted: boolean,
-  ) =>
+  const readPacked = async (filter: ScopeFilter, afterSeq: number, limit: number) =>
     scanEventsPacked(
       db,
       {
@@ -56,12 +49,7 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
         cutoffSeq: filter.maxSeq,
         limit,
       },
-      {
-        maybeData: MAYBE_DATA,
-        maybeDataQuoted: MAYBE_DATA_QUOTED,
-        cacheKib: SCAN_THREAD_CACHE_KIB,
-      },
-      quoted,
+      { maybeData: MAYBE_DATA, cacheKib: SCAN_THREAD_CACHE_KIB },
     );
   const read = async (filter: ScopeFilter, afterSeq: number, cutoffSeq: number, limit: number) =>
     (
@@ -82,9 +70,9 @@ export function storeEventSource(db: Kysely<Database>): EventSource {
      * The next events in scope. A page whose every event the Data-event rule leaves out is
      * skipped, not returned empty: an empty answer means the scope is exhausted.
      */
-    async scan(filter, afterSeq, limit, form) {
+    async scan(filter, afterSeq, limit) {
       for (let after = afterSeq; ; ) {
-        const chunk = await readPacked(filter, after, limit, form?.quoted === true);
+        const chunk = await readPacked(filter, after, limit);
         if (chunk) {
           const read = chunk.count;
           const last = read > 0 ? (chunk.seqs[read - 1] as number) : after;

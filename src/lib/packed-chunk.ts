@@ -7,17 +7,13 @@ import { releaseShared } from './shared-memory-pool.js';
  * garbage were most of a dense history job's main-thread time and of its heap's growth.
  *
  * Layout for `capacity` events (each array from its offset, `capacity` long):
- * seq Float64 at 0, eventTime Float64 at 8·c, end of the event's bytes (absolute offset) Uint32
- * at 16·c, the text's UTF-16 length Uint32 at 20·c, its UTF-8 length Uint32 at 24·c, flags Uint8
- * at 28·c, the events' bytes end to end from `chunkBytesAt(c)`. Flag 1: the text matches the
- * cheap Data-event pattern, so the Data-event rule must look at it (src/jobs/store-event-source.ts).
- *
- * A `quoted` chunk holds each event as a JSON string literal of its text (SQLite's json_quote,
- * the same bytes as JSON.stringify): what an SLS-layout line holds, so the body thread only
- * copies it ([G] round 6). Its UTF-16 lengths are not known (0).
+ * seq Float64 at 0, eventTime Float64 at 8·c, end of the event's UTF-8 bytes (absolute offset)
+ * Uint32 at 16·c, UTF-16 length Uint32 at 20·c, flags Uint8 at 24·c, the events' UTF-8 bytes end
+ * to end from `chunkBytesAt(c)`. Flag 1: the text matches the cheap Data-event pattern, so the
+ * Data-event rule must look at it (src/jobs/store-event-source.ts).
  */
 export function chunkBytesAt(capacity: number): number {
-  return Math.ceil((29 * capacity) / 8) * 8;
+  return Math.ceil((25 * capacity) / 8) * 8;
 }
 
 export class PackedChunk {
@@ -25,7 +21,6 @@ export class PackedChunk {
   readonly times: Float64Array;
   readonly ends: Uint32Array;
   readonly chars: Uint32Array;
-  readonly utf8: Uint32Array;
   readonly flags: Uint8Array;
   readonly bytes: Buffer;
   readonly bytesAt: number;
@@ -34,15 +29,13 @@ export class PackedChunk {
     readonly memory: SharedArrayBuffer,
     readonly capacity: number,
     public count: number,
-    readonly quoted = false,
   ) {
     const c = capacity;
     this.seqs = new Float64Array(memory, 0, c);
     this.times = new Float64Array(memory, 8 * c, c);
     this.ends = new Uint32Array(memory, 16 * c, c);
     this.chars = new Uint32Array(memory, 20 * c, c);
-    this.utf8 = new Uint32Array(memory, 24 * c, c);
-    this.flags = new Uint8Array(memory, 28 * c, c);
+    this.flags = new Uint8Array(memory, 24 * c, c);
     this.bytes = Buffer.from(memory);
     this.bytesAt = chunkBytesAt(c);
   }
@@ -54,8 +47,7 @@ export class PackedChunk {
 
   /** Event i's text (decoded: only for the Data-event rule and sinks that need strings). */
   text(i: number): string {
-    const held = this.bytes.toString('utf8', this.start(i), this.ends[i] as number);
-    return this.quoted ? (JSON.parse(held) as string) : held;
+    return this.bytes.toString('utf8', this.start(i), this.ends[i] as number);
   }
 
   /**
@@ -79,7 +71,6 @@ export class PackedChunk {
         this.seqs[w] = this.seqs[i] as number;
         this.times[w] = this.times[i] as number;
         this.chars[w] = this.chars[i] as number;
-        this.utf8[w] = this.utf8[i] as number;
         this.flags[w] = this.flags[i] as number;
       }
       from += end - at;

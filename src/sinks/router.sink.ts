@@ -9,14 +9,12 @@ export function createRouterSink(routes: {
   fallback: Sink;
   byDestination: Partial<Record<BatchContent['destination']['kind'], Sink>>;
 }): Sink {
-  const pick = (content: Pick<BatchContent, 'destination'>): Sink =>
+  const pick = (content: BatchContent): Sink =>
     routes.byDestination[content.destination.kind] ?? routes.fallback;
   const all = [routes.fallback, ...Object.values(routes.byDestination)];
   return {
     kind: all.map((s) => s.kind).join('+'),
     prepare: (content: BatchContent): Promise<PreparedBatch> => pick(content).prepare(content),
-    takesQuotedEvents: (destination) =>
-      pick({ destination }).takesQuotedEvents?.(destination) === true,
     deliver: (batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> =>
       pick(batch.content).deliver(batch, signal),
     // The file sink's check covers what the router adds: SLS is checked per project by doctor.

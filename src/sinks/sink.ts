@@ -134,12 +134,6 @@ export interface Sink {
   /** 'file', later 'sls', 's3'. */
   readonly kind: string;
   prepare(content: BatchContent): Promise<PreparedBatch>;
-  /**
-   * The sink writes each event of this destination's batches as a JSON string (the SLS-layout
-   * file's lines): texts the store hands over already quoted spare escaping them (the engine
-   * asks the event source for them, EventSource.scan). Absent: false.
-   */
-  takesQuotedEvents?(destination: Destination): boolean;
   /** Resolves only once the batch is durable at the destination. */
   deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck>;
   /**

@@ -30,14 +30,9 @@ const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3
  * The scan's SQL for one shape of the filter: the same WHERE as the query-builder version, so
  * the same index (events_delivery) serves it. Parameters: deliveryScanParams, then the limit.
  */
-export function deliveryScanSql(
-  scan: Pick<DeliveryScan, 'eventRW' | 'toTime'>,
-  /** The texts as JSON string literals, and their UTF-8 lengths (the scan thread's quoted chunks). */
-  quoted = false,
-): string {
-  const text = quoted ? 'json_quote(event_json), octet_length(event_json)' : 'event_json';
+export function deliveryScanSql(scan: Pick<DeliveryScan, 'eventRW' | 'toTime'>): string {
   return (
-    `select seq, event_time, ${text} from events where account_id = ? and acs_region = ?` +
+    `select seq, event_time, event_json from events where account_id = ? and acs_region = ?` +
     ` and seq > ? and seq <= ? and event_time >= ?` +
     (scan.eventRW !== 'All' ? ' and event_rw = ?' : '') +
     (scan.toTime !== undefined ? ' and event_time <= ?' : '') +

@@ -31,7 +31,6 @@ const CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const maybeData = new RegExp(workerData.maybeData, workerData.maybeDataFlags);
-const maybeDataQuoted = new RegExp(workerData.maybeDataQuoted, workerData.maybeDataFlags);
 const open = new Map();
 function connection(key, file) {
   let c = open.get(key);
@@ -57,21 +56,19 @@ function scan(t) {
   }
   const cap = t.limit;
   let memory = t.memory;
-  let bytes, seqs, times, ends, chars, utf8, flags;
+  let bytes, seqs, times, ends, chars, flags;
   const views = () => {
     bytes = Buffer.from(memory);
     seqs = new Float64Array(memory, 0, cap);
     times = new Float64Array(memory, 8 * cap, cap);
     ends = new Uint32Array(memory, 16 * cap, cap);
     chars = new Uint32Array(memory, 20 * cap, cap);
-    utf8 = new Uint32Array(memory, 24 * cap, cap);
-    flags = new Uint8Array(memory, 28 * cap, cap);
+    flags = new Uint8Array(memory, 24 * cap, cap);
   };
   views();
   let at = t.bytesAt;
   let n = 0;
   const params = t.params.slice();
-  const pattern = t.quoted ? maybeDataQuoted : maybeData;
   for (;;) {
     const want = Math.min(workerData.page, cap - n);
     const rows = s.all(...params, want);
@@ -86,14 +83,12 @@ function scan(t) {
           views();
         }
       }
-      const from = at;
       at += bytes.write(json, at, 'utf8');
       seqs[n] = Number(r[0]);
       times[n] = Number(r[1]);
       ends[n] = at;
-      chars[n] = t.quoted ? 0 : json.length;
-      utf8[n] = t.quoted ? r[3] : at - from;
-      flags[n] = pattern.test(json) ? 1 : 0;
+      chars[n] = json.length;
+      flags[n] = maybeData.test(json) ? 1 : 0;
       n++;
     }
     if (rows.length < want || n >= cap) break;
@@ -119,11 +114,9 @@ interface ScanResult {
   error?: string;
 }
 
+/** The pattern a maybe-Data event's text matches (store-event-source.ts checks those). */
 export interface ScanThreadOptions {
-  /** What a maybe-Data event's text matches (store-event-source.ts checks those)… */
   maybeData: RegExp;
-  /** …and its JSON string literal (same flags as `maybeData`). */
-  maybeDataQuoted: RegExp;
   cacheKib: number;
 }
 
@@ -148,7 +141,6 @@ class ScanThread {
         workerData: {
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           maybeData: this.options.maybeData.source,
-          maybeDataQuoted: this.options.maybeDataQuoted.source,
           maybeDataFlags: this.options.maybeData.flags,
           cacheKib: this.options.cacheKib,
           connections: CONNECTIONS,
@@ -184,12 +176,7 @@ class ScanThread {
   }
 
   /** The chunk, or undefined when the thread cannot read it (then the caller scans itself). */
-  async scan(
-    key: number,
-    file: string,
-    scan: DeliveryScan,
-    quoted: boolean,
-  ): Promise<PackedChunk | undefined> {
+  async scan(key: number, file: string, scan: DeliveryScan): Promise<PackedChunk | undefined> {
     const worker = this.start();
     if (!worker) return undefined;
     const capacity = scan.limit;
@@ -203,8 +190,7 @@ class ScanThread {
         id,
         key,
         file,
-        sql: deliveryScanSql(scan, quoted),
-        quoted,
+        sql: deliveryScanSql(scan),
         params: deliveryScanParams(scan),
         limit: capacity,
         memory,
@@ -218,7 +204,7 @@ class ScanThread {
     }
     const used = result.memory ?? memory;
     if (result.memory) releaseShared(memory);
-    const chunk = new PackedChunk(used, capacity, result.count, quoted);
+    const chunk = new PackedChunk(used, capacity, result.count);
     if (result.count > 0) {
       const bytes = (chunk.ends[result.count - 1] as number) - bytesAt;
       this.bytesPerEvent = Math.max(64, bytes / result.count);
@@ -247,8 +233,6 @@ export function scanOnThread(
   raw: BetterSqlite3.Database,
   scan: DeliveryScan,
   options: ScanThreadOptions,
-  /** Each text as a JSON string literal (PackedChunk.quoted). */
-  quoted = false,
 ): Promise<PackedChunk | undefined> {
   if (raw.memory || raw.name === '' || raw.name === ':memory:') return Promise.resolve(undefined);
   let key = keys.get(raw);
@@ -257,7 +241,7 @@ export function scanOnThread(
     keys.set(raw, key);
   }
   shared ??= new ScanThread(options);
-  return shared.scan(key, raw.name, scan, quoted);
+  return shared.scan(key, raw.name, scan);
 }
 
 /** Stops the scan thread (tests; the process's exit ends it otherwise). */

@@ -242,10 +242,9 @@ export async function scanEventsPacked(
   db: Kysely<Database>,
   scan: DeliveryScan,
   options: ScanThreadOptions,
-  quoted = false,
 ): Promise<PackedChunk | undefined> {
   const raw = nativeSqliteOf(db);
-  return raw ? scanOnThread(raw, scan, options, quoted) : undefined;
+  return raw ? scanOnThread(raw, scan, options) : undefined;
 }
 
 /** The account's oldest or newest eventTime (index events_time), or undefined without events. */

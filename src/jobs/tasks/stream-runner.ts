@@ -118,9 +118,8 @@ export async function runStreamChunk(
     releaseChunksOf(events);
     return { count, lastSeq, bucketMs, prepared };
   };
-  const form = { quoted: sink.takesQuotedEvents?.(destination) === true };
   const readChunk = async (afterSeq: number) =>
-    prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize, form));
+    prepareChunk(await ctx.events.scan(filter, afterSeq, ctx.options.chunkSize));
   const aheadKey = (afterSeq: number) =>
     ChunkReadAhead.key(job.id, row.region, row.destination, afterSeq);
 

@@ -78,8 +78,6 @@ export function createFileSink(options: FileSinkOptions): Sink {
       return { ...prepared, overwrites: true };
     },
 
-    takesQuotedEvents: (destination) => destination.kind === 'sls',
-
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {
       if (signal?.aborted) throw aborted(signal);
       const path = fileSinkPath(root, batch);

@@ -80,7 +80,7 @@ function escapeInto(src, from, to, o, at) {
   }
   return at;
 }
-function ndjson(src, ends, timesMs, start, quoted) {
+function ndjson(src, ends, timesMs, start) {
   let at = 0;
   let from = start;
   for (let i = 0; i < ends.length; i++) {
@@ -94,14 +94,9 @@ function ndjson(src, ends, timesMs, start, quoted) {
     for (let k = 0; k < time.length; k++) o[at++] = time.charCodeAt(k);
     o.set(eventKey, at);
     at += eventKey.length;
-    if (quoted) {
-      o.set(src.subarray(from, to), at);
-      at += to - from;
-    } else {
-      o[at++] = 0x22;
-      at = escapeInto(src, from, to, o, at);
-      o[at++] = 0x22;
-    }
+    o[at++] = 0x22;
+    at = escapeInto(src, from, to, o, at);
+    o[at++] = 0x22;
     o.set(lineEnd, at);
     at += lineEnd.length;
     from = to;
@@ -112,7 +107,7 @@ parentPort.on('message', (t) => {
   try {
     const n = t.count;
     const m = t.memory;
-    const length = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start, t.quoted);
+    const length = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start);
     const md5 = createHash('md5').update(out.subarray(0, length)).digest('hex');
     if (length <= t.output.byteLength) {
       new Uint8Array(t.output).set(out.subarray(0, length));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withRoom } from '../../lib/buffer-room.js';
-import { type PackedRange, rangeTexts } from '../../lib/packed-chunk.js';
+import type { PackedRange } from '../../lib/packed-chunk.js';
 import { type BatchContent, eventCount, type PreparedBatch } from '../sink.js';
 import { batchDestination } from './check-batch.js';
 import { deterministicGzip } from './deterministic-gzip.js';
@@ -93,13 +93,7 @@ export function ossJsonArrayOfRange(range: PackedRange): Buffer {
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
   const count = eventCount(content);
-  const { packed } = content;
-  // A quoted chunk (meant for SLS-layout lines) holds no raw texts to copy: decoded instead.
-  const json = !packed
-    ? ossJsonArray(content.events)
-    : packed.chunk.quoted
-      ? ossJsonArray(rangeTexts(packed))
-      : ossJsonArrayOfRange(packed);
+  const json = content.packed ? ossJsonArrayOfRange(content.packed) : ossJsonArray(content.events);
   const zipping = deterministicGzip(json, content.gzipLevel);
   const emptied: BatchContent = { ...content, events: [], packed: undefined };
   const body = await zipping;

@@ -24,8 +24,6 @@ export interface PackedBatch {
    * it is a scan chunk's (packedRangeBatch), given back by the engine when the chunk is done.
    */
   owned: boolean;
-  /** The events are JSON string literals already (PackedChunk.quoted): copied, not escaped. */
-  quoted: boolean;
   fallbackMs: number;
   /**
    * Where the thread writes the body when it fits (it nearly always does): the body then stays
@@ -76,7 +74,7 @@ export function packBatch(task: SlsBodyTask): PackedBatch | undefined {
   // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
   const bodyGuess = at - 12 * n;
   const output = takeShared(bodyGuess + (bodyGuess >> 3) + n * 72);
-  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true, quoted: false };
+  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true };
   return { memory, count: n, ...layout, fallbackMs: task.fallbackMs, output };
 }
 
@@ -93,7 +91,6 @@ export function packedRangeBatch(range: PackedRange, fallbackMs: number): Packed
     endsAt: c.ends.byteOffset + 4 * range.from,
     start,
     owned: false,
-    quoted: c.quoted,
     fallbackMs,
     output: takeShared(bodyGuess + (bodyGuess >> 3) + n * 72),
   };
@@ -107,8 +104,7 @@ export function unpackBatch(p: PackedBatch): SlsBodyTask {
   const events: string[] = [];
   let from = p.start;
   for (const to of ends) {
-    const held = bytes.toString('utf8', from, to);
-    events.push(p.quoted ? (JSON.parse(held) as string) : held);
+    events.push(bytes.toString('utf8', from, to));
     from = to;
   }
   return {
