@@ -30,7 +30,7 @@ const event = (n: number, extra: Record<string, unknown> = {}) => ({
   acsRegion: 'cn-hangzhou',
   eventTime: formatIsoSeconds(T0 + n * 1000),
   // Non-ASCII, quotes, a backslash and control characters: what the byte-level escape handles.
-  requestParameters: { name: `实例 "${n}" \\ é\u0001\t😀` },
+  requestParameters: { name: `实例 "${n}" \\ é\u0001\t\b\f\r\n\u007f\u2028😀</>` },
   ...extra,
 });
 const data = (n: number) =>
@@ -146,6 +146,17 @@ describe.skipIf(TEST_DB !== 'sqlite')('the delivery scan on its own thread (SQLi
     expect(byBytes.map((g) => g.events.length)).toEqual(byTexts.map((g) => g.events.length));
     expect(byBytes.length).toBeGreaterThan(1);
     releaseChunksOf(page);
+  });
+
+  it('reads on the main connection when the thread dies before answering', async () => {
+    await closeScanThread();
+    const source = storeEventSource(h.db);
+    // A fresh thread needs milliseconds to start: stopped at once, it never answers.
+    const scanning = source.scan(filter, 0, 1000);
+    await closeScanThread();
+    const page = await scanning;
+    expect(page.some((e) => e instanceof PackedStoredEvent)).toBe(false);
+    expect(page.map((e) => e.json)).toEqual((await readAll(1000)).map((e) => e.json));
   });
 
   it('sees events committed after its connection opened', async () => {
