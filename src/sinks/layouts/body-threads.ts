@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { JSON_ESCAPE_WASM } from './json-escape-wasm.js';
 import {
   type PackedBatch,
   packBatch,
@@ -19,21 +20,21 @@ import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from
  */
 
 /**
- * The thread's heap stays small: a batch arrives as one buffer of UTF-8 bytes (outside the heap)
- * and its escaped lines go into one kept scratch buffer; its garbage never reaches the main heap.
+ * The thread's heap stays small: a batch arrives as UTF-8 bytes in shared memory and its lines
+ * are written into the WebAssembly module's memory (kept and grown); its garbage never reaches
+ * the main heap.
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 
 /**
  * The thread's code: plain CommonJS (no loader), so it starts in a few ms and ~10 MB from
- * src/ and dist/ alike. It writes `slsNdjson`'s lines from the events' UTF-8 bytes ([G] round 5):
- * JSON.stringify's escapes done byte by byte (`"` and `\` get a backslash, the control
- * characters below 0x20 their short or \u00xx form, everything else, UTF-8 sequences included,
- * is copied), which for well-formed text is exactly JSON.stringify followed by UTF-8 encoding.
- * Receiving strings cost a structured clone of every event on both threads, JSON.stringify made
- * a second copy of each, and the strings lived on the main heap until the answer came: the
- * thread was the dense SLS-layout job's bottleneck (8.8 µs per event). body-threads.test.ts
- * checks both give the same bytes for every character class.
+ * src/ and dist/ alike. It writes `slsNdjson`'s lines from the events' UTF-8 bytes ([G] round 5),
+ * the JSON string escape of each done by json-escape.wat ([G] round 6: 4.9 → ~1 µs per ~1.1 KB
+ * event, where a JavaScript loop over the bytes was the thread's main cost), which for
+ * well-formed text is exactly JSON.stringify followed by UTF-8 encoding. Receiving strings cost
+ * a structured clone of every event on both threads and the strings lived on the main heap
+ * until the answer came (round 4's thread: 8.8 µs per event, the job's bottleneck).
+ * body-threads.test.ts checks both give the same bytes for every character class.
  */
 const CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -41,80 +42,54 @@ const { createHash } = require('node:crypto');
 const lineStart = Buffer.from(workerData.lineStart, 'latin1');
 const eventKey = Buffer.from(workerData.eventKey, 'latin1');
 const lineEnd = Buffer.from(workerData.lineEnd, 'latin1');
-// Per byte: 0 copied, 1 a backslash before it, 2 a short escape, 3 the \\u00xx form.
-const KIND = new Uint8Array(256);
-const SHORT = new Uint8Array(32);
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-for (let c = 0; c < 32; c++) KIND[c] = 3;
-for (const [c, e] of [[8, 98], [9, 116], [10, 110], [12, 102], [13, 114]]) { KIND[c] = 2; SHORT[c] = e; }
-KIND[0x22] = 1;
-KIND[0x5c] = 1;
-// One scratch buffer, kept and grown: a fresh one per batch was garbage outside the heap limit.
-let out = new Uint8Array(4 * 1024 * 1024);
-function room(at, need) {
-  if (at + need <= out.length) return;
-  const grown = new Uint8Array(Math.max(out.length * 2, at + need));
-  grown.set(out.subarray(0, at));
-  out = grown;
-}
-function escapeInto(src, from, to, o, at) {
-  for (let j = from; j < to; j++) {
-    const b = src[j];
-    const kind = KIND[b];
-    if (kind === 0) {
-      o[at++] = b;
-    } else if (kind === 1) {
-      o[at++] = 0x5c;
-      o[at++] = b;
-    } else if (kind === 2) {
-      o[at++] = 0x5c;
-      o[at++] = SHORT[b];
-    } else {
-      o[at++] = 0x5c;
-      o[at++] = 0x75;
-      o[at++] = 0x30;
-      o[at++] = 0x30;
-      o[at++] = HEX[b >> 4];
-      o[at++] = HEX[b & 15];
-    }
-  }
-  return at;
-}
+// Without WebAssembly the thread fails to start, and bodies are built in-process instead.
+const { memory, escape } = new WebAssembly.Instance(
+  new WebAssembly.Module(Buffer.from(workerData.escapeWasm, 'base64')),
+  {},
+).exports;
+// The module's tables take its first 64 bytes; the batch's bytes follow, then its body.
+const IN = 64;
+const PAGE = 65536;
 function ndjson(src, ends, timesMs, start) {
-  let at = 0;
-  let from = start;
-  for (let i = 0; i < ends.length; i++) {
-    const to = ends[i];
+  const n = ends.length;
+  const length = n > 0 ? ends[n - 1] - start : 0;
+  const out = IN + length + 32;
+  // Worst case: every byte a six-byte escape, plus each line's framing and the module's slack.
+  const need = out + length * 6 + n * (lineStart.length + eventKey.length + lineEnd.length + 24) + 32;
+  if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  const o = new Uint8Array(memory.buffer);
+  o.set(src.subarray(start, start + length), IN);
+  let at = out;
+  let from = IN;
+  for (let i = 0; i < n; i++) {
+    const to = IN + ends[i] - start;
     const time = String(Math.floor(timesMs[i] / 1000));
-    // Worst case: every byte a six-byte escape.
-    room(at, (to - from) * 6 + lineStart.length + eventKey.length + lineEnd.length + time.length + 2);
-    const o = out;
     o.set(lineStart, at);
     at += lineStart.length;
     for (let k = 0; k < time.length; k++) o[at++] = time.charCodeAt(k);
     o.set(eventKey, at);
     at += eventKey.length;
     o[at++] = 0x22;
-    at = escapeInto(src, from, to, o, at);
+    at = escape(from, to, at);
     o[at++] = 0x22;
     o.set(lineEnd, at);
     at += lineEnd.length;
     from = to;
   }
-  return at;
+  return o.subarray(out, at);
 }
 parentPort.on('message', (t) => {
   try {
     const n = t.count;
     const m = t.memory;
-    const length = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start);
-    const md5 = createHash('md5').update(out.subarray(0, length)).digest('hex');
-    if (length <= t.output.byteLength) {
-      new Uint8Array(t.output).set(out.subarray(0, length));
-      parentPort.postMessage({ id: t.id, length, md5 });
+    const body = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start);
+    const md5 = createHash('md5').update(body).digest('hex');
+    if (body.length <= t.output.byteLength) {
+      new Uint8Array(t.output).set(body);
+      parentPort.postMessage({ id: t.id, length: body.length, md5 });
     } else {
-      const body = out.slice(0, length);
-      parentPort.postMessage({ id: t.id, body: body.buffer, md5 }, [body.buffer]);
+      const copy = body.slice();
+      parentPort.postMessage({ id: t.id, body: copy.buffer, md5 }, [copy.buffer]);
     }
   } catch (e) {
     parentPort.postMessage({ id: t.id, error: String(e && e.message) });
@@ -149,7 +124,7 @@ class BodyThread {
     try {
       const worker = new Worker(CODE, {
         eval: true,
-        workerData: SLS_LINE_PARTS,
+        workerData: { ...SLS_LINE_PARTS, escapeWasm: JSON_ESCAPE_WASM },
         resourceLimits: RESOURCE_LIMITS,
       });
       worker.unref();
