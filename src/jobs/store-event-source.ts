@@ -20,8 +20,8 @@ function inScope(filter: ScopeFilter, e: StoredEvent): boolean {
   return !MAYBE_DATA.test(e.json) || inDataEventScope(filter.dataEvents, dataEventFacts(e.json));
 }
 
-/** The scan thread's page cache: its reads go forward, so a small one does. */
-const SCAN_THREAD_CACHE_KIB = 8 * 1024;
+/** The scan thread's page cache: its reads go forward, so SQLite's default size does. */
+const SCAN_THREAD_CACHE_KIB = 2 * 1024;
 
 /** Drops the events of a packed chunk the Data-event rule leaves out (the thread flagged them). */
 function keepInScope(filter: ScopeFilter, chunk: PackedChunk): void {

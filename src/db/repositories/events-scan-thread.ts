@@ -26,6 +26,8 @@ import {
 const PAGE = 500;
 /** Connections kept open (one per database file a process uses; tests open many). */
 const CONNECTIONS = 4;
+/** Its garbage is one page of rows at a time: a small heap keeps the process's RSS down. */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 const CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -147,6 +149,7 @@ class ScanThread {
           page: PAGE,
           afterSeqParam: AFTER_SEQ_PARAM,
         },
+        resourceLimits: RESOURCE_LIMITS,
       });
       worker.unref();
       worker.on('message', (r: ScanResult) => this.settle(r));
@@ -181,7 +184,8 @@ class ScanThread {
     if (!worker) return undefined;
     const capacity = scan.limit;
     const bytesAt = chunkBytesAt(capacity);
-    const memory = takeShared(bytesAt + Math.ceil(capacity * this.bytesPerEvent * 1.1));
+    // Sized from the last chunk (the thread grows it when a chunk needs more).
+    const memory = takeShared(bytesAt + Math.ceil(capacity * this.bytesPerEvent * 1.05));
     const id = this.nextId++;
     const result = await new Promise<ScanResult>((resolve) => {
       this.pending.set(id, { memory, resolve });
