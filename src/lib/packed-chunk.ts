@@ -8,10 +8,15 @@ import { releaseShared } from './shared-memory-pool.js';
  *
  * Layout for `capacity` events (each array from its offset, `capacity` long):
  * seq Float64 at 0, eventTime Float64 at 8·c, end of the event's UTF-8 bytes (absolute offset)
- * Uint32 at 16·c, UTF-16 length Uint32 at 20·c, flags Uint8 at 24·c, the events' UTF-8 bytes end
- * to end from `chunkBytesAt(c)`. Flag 1: the text matches the cheap Data-event pattern, so the
- * Data-event rule must look at it (src/jobs/store-event-source.ts).
+ * Uint32 at 16·c, UTF-16 length Uint32 at 20·c, flags Uint8 at 24·c, the events' UTF-8 bytes
+ * from `chunkBytesAt(c)`, each followed by a comma: a run of events is then already the inside
+ * of an OSS-layout JSON array, which gzip reads where it is (src/sinks/layouts/oss-layout.ts).
+ * Flag 1: the text matches the cheap Data-event pattern, so the Data-event rule must look at it
+ * (src/jobs/store-event-source.ts).
  */
+/** The comma after each event. */
+export const SEPARATOR_BYTES = 1;
+
 export function chunkBytesAt(capacity: number): number {
   return Math.ceil((25 * capacity) / 8) * 8;
 }
@@ -40,9 +45,9 @@ export class PackedChunk {
     this.bytesAt = chunkBytesAt(c);
   }
 
-  /** Where event i's bytes start. */
+  /** Where event i's bytes start (after the previous event and its comma). */
   start(i: number): number {
-    return i === 0 ? this.bytesAt : (this.ends[i - 1] as number);
+    return i === 0 ? this.bytesAt : (this.ends[i - 1] as number) + SEPARATOR_BYTES;
   }
 
   /** Event i's text (decoded: only for the Data-event rule and sinks that need strings). */
@@ -52,7 +57,7 @@ export class PackedChunk {
 
   /**
    * Drops the events at the indices `dropped` (decided before: texts move here), moving the rest down so that the events kept stay end to
-   * end (a batch is then always one run of bytes). Rare: only events left out by the Data-event
+   * end, commas between (a batch is then always one run of bytes). Rare: only events left out by the Data-event
    * rule are dropped.
    */
   compact(dropped: ReadonlySet<number>): void {
@@ -64,17 +69,17 @@ export class PackedChunk {
       const end = this.ends[i] as number;
       const kept = !dropped.has(i);
       const at = start;
-      start = end;
+      start = end + SEPARATOR_BYTES;
       if (!kept) continue;
       if (w !== i) {
-        this.bytes.copyWithin(from, at, end);
+        this.bytes.copyWithin(from, at, end + SEPARATOR_BYTES);
         this.seqs[w] = this.seqs[i] as number;
         this.times[w] = this.times[i] as number;
         this.chars[w] = this.chars[i] as number;
         this.flags[w] = this.flags[i] as number;
       }
-      from += end - at;
-      this.ends[w] = from;
+      this.ends[w] = from + end - at;
+      from += end - at + SEPARATOR_BYTES;
       w++;
     }
     this.count = w;

@@ -76,8 +76,8 @@ function scan(t) {
     const rows = s.all(...params, want);
     for (const r of rows) {
       const json = r[2];
-      if (at + json.length * 3 > memory.byteLength) {
-        const need = at + Buffer.byteLength(json);
+      if (at + json.length * 3 + 1 > memory.byteLength) {
+        const need = at + Buffer.byteLength(json) + 1;
         if (need > memory.byteLength) {
           const grown = new SharedArrayBuffer(Math.max(memory.byteLength * 2, need));
           new Uint8Array(grown).set(new Uint8Array(memory, 0, at));
@@ -89,6 +89,8 @@ function scan(t) {
       seqs[n] = Number(r[0]);
       times[n] = Number(r[1]);
       ends[n] = at;
+      // The comma after each event (PackedChunk's layout).
+      bytes[at++] = 0x2c;
       chars[n] = json.length;
       flags[n] = maybeData.test(json) ? 1 : 0;
       n++;

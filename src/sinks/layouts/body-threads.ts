@@ -50,7 +50,7 @@ const { memory, escape } = new WebAssembly.Instance(
 // The module's tables take its first 64 bytes; the batch's bytes follow, then its body.
 const IN = 64;
 const PAGE = 65536;
-function ndjson(src, ends, timesMs, start) {
+function ndjson(src, ends, timesMs, start, gap) {
   const n = ends.length;
   const length = n > 0 ? ends[n - 1] - start : 0;
   const out = IN + length + 32;
@@ -74,7 +74,7 @@ function ndjson(src, ends, timesMs, start) {
     o[at++] = 0x22;
     o.set(lineEnd, at);
     at += lineEnd.length;
-    from = to;
+    from = to + gap;
   }
   return o.subarray(out, at);
 }
@@ -82,7 +82,7 @@ parentPort.on('message', (t) => {
   try {
     const n = t.count;
     const m = t.memory;
-    const body = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start);
+    const body = ndjson(new Uint8Array(m), new Uint32Array(m, t.endsAt, n), new Float64Array(m, t.timesAt, n), t.start, t.gap);
     const md5 = createHash('md5').update(body).digest('hex');
     if (body.length <= t.output.byteLength) {
       new Uint8Array(t.output).set(body);

@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { constants, gzip } from 'node:zlib';
+import { constants, createGzip, gzip, type ZlibOptions } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 
@@ -29,17 +29,41 @@ export const EARLIER_GZIP_LEVELS: readonly number[] = [6];
  * Caveat (docs/sinks.md): the deflate stream itself is only guaranteed stable for one zlib build;
  * a different Node/zlib version may compress the same input to different bytes.
  */
-export async function deterministicGzip(input: Buffer, level = GZIP_LEVEL): Promise<Buffer> {
-  const out = await gzipAsync(input, {
+export async function deterministicGzip(
+  /** The bytes, or pieces of them read in turn (the same output either way). */
+  input: Buffer | readonly Uint8Array[],
+  level = GZIP_LEVEL,
+): Promise<Buffer> {
+  const pieces = Buffer.isBuffer(input) ? [input] : input;
+  let length = 0;
+  for (const p of pieces) length += p.length;
+  const options: ZlibOptions = {
     // Output pieces of about the whole object (JSON compresses to ~15 %), not 16 KB: each piece
     // was a callback and a copy on the main thread, ~2 µs per event of a dense history job
     // ([G] round 6). The bytes do not depend on it (tested).
-    chunkSize: Math.min(Math.max(input.length >> 2, MIN_CHUNK), MAX_CHUNK),
+    chunkSize: Math.min(Math.max(length >> 2, MIN_CHUNK), MAX_CHUNK),
     level,
     memLevel: 8,
     windowBits: 15,
     strategy: constants.Z_DEFAULT_STRATEGY,
-  });
+  };
+  const out =
+    pieces.length === 1
+      ? await gzipAsync(pieces[0] as Uint8Array, options)
+      : await gzipPieces(pieces, options);
   out[OS_BYTE_OFFSET] = OS_UNIX;
   return out;
+}
+
+/** One gzip stream over the pieces, written without flushes between them. */
+function gzipPieces(pieces: readonly Uint8Array[], options: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const z = createGzip(options);
+    const out: Buffer[] = [];
+    z.on('data', (d: Buffer) => out.push(d));
+    z.on('end', () => resolve(Buffer.concat(out)));
+    z.on('error', reject);
+    for (const p of pieces) z.write(p);
+    z.end();
+  });
 }

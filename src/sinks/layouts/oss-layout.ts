@@ -67,23 +67,23 @@ export function ossJsonArray(events: readonly string[]): Buffer {
   return out.subarray(0, at);
 }
 
-/** ossJsonArray of events a scan chunk holds: their bytes copied as they are, no text made. */
-export function ossJsonArrayOfRange(range: PackedRange): Buffer {
+/**
+ * ossJsonArray of events a scan chunk holds, as the pieces gzip reads in turn: the chunk keeps
+ * a comma after each event, so the events of a range are already the array's inside, read where
+ * they are. Copying them into one buffer first was ~1.2 µs per event of the main thread ([G]
+ * round 6); gzip gives the same bytes for pieces as for their concatenation (tested).
+ */
+export function ossJsonArrayPieces(range: PackedRange): Uint8Array[] {
   const c = range.chunk;
-  const first = c.start(range.from);
-  const n = range.to - range.from;
-  const out = Buffer.allocUnsafe((n > 0 ? (c.ends[range.to - 1] as number) - first : 0) + n + 2);
-  let at = out.write('[', 0, 'latin1');
-  let from = first;
-  for (let i = range.from; i < range.to; i++) {
-    const to = c.ends[i] as number;
-    if (i > range.from) out[at++] = 0x2c;
-    at += c.bytes.copy(out, at, from, to);
-    from = to;
-  }
-  out[at++] = 0x5d;
-  return out.subarray(0, at);
+  const inside =
+    range.to > range.from
+      ? c.bytes.subarray(c.start(range.from), c.ends[range.to - 1] as number)
+      : Buffer.alloc(0);
+  return [OPEN, inside, CLOSE];
 }
+
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
 
 /**
  * Bytes and key of an OSS-layout batch; the same content always gives the same result. The body
@@ -93,7 +93,7 @@ export function ossJsonArrayOfRange(range: PackedRange): Buffer {
 export async function prepareOssBatch(content: BatchContent): Promise<PreparedBatch> {
   const destination = batchDestination(content, 'oss');
   const count = eventCount(content);
-  const json = content.packed ? ossJsonArrayOfRange(content.packed) : ossJsonArray(content.events);
+  const json = content.packed ? ossJsonArrayPieces(content.packed) : ossJsonArray(content.events);
   const zipping = deterministicGzip(json, content.gzipLevel);
   const emptied: BatchContent = { ...content, events: [], packed: undefined };
   const body = await zipping;

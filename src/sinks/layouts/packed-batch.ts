@@ -1,4 +1,4 @@
-import type { PackedRange } from '../../lib/packed-chunk.js';
+import { type PackedRange, SEPARATOR_BYTES } from '../../lib/packed-chunk.js';
 import { releaseShared, takeShared } from '../../lib/shared-memory-pool.js';
 import type { SlsBodyTask } from './sls-layout.js';
 
@@ -19,6 +19,8 @@ export interface PackedBatch {
   timesAt: number;
   endsAt: number;
   start: number;
+  /** Bytes between one event's end and the next one's start (a scan chunk's commas). */
+  gap: number;
   /**
    * The memory is the batch's own (packBatch), given back once the thread has answered; else
    * it is a scan chunk's (packedRangeBatch), given back by the engine when the chunk is done.
@@ -74,7 +76,7 @@ export function packBatch(task: SlsBodyTask): PackedBatch | undefined {
   // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
   const bodyGuess = at - 12 * n;
   const output = takeShared(bodyGuess + (bodyGuess >> 3) + n * 72);
-  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, owned: true };
+  const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, gap: 0, owned: true };
   return { memory, count: n, ...layout, fallbackMs: task.fallbackMs, output };
 }
 
@@ -90,6 +92,7 @@ export function packedRangeBatch(range: PackedRange, fallbackMs: number): Packed
     timesAt: c.times.byteOffset + 8 * range.from,
     endsAt: c.ends.byteOffset + 4 * range.from,
     start,
+    gap: SEPARATOR_BYTES,
     owned: false,
     fallbackMs,
     output: takeShared(bodyGuess + (bodyGuess >> 3) + n * 72),
@@ -105,7 +108,7 @@ export function unpackBatch(p: PackedBatch): SlsBodyTask {
   let from = p.start;
   for (const to of ends) {
     events.push(bytes.toString('utf8', from, to));
-    from = to;
+    from = to + p.gap;
   }
   return {
     events,
