@@ -35,35 +35,26 @@ function keepInScope(filter: ScopeFilter, chunk: PackedChunk): void {
 
 /** The delivery engine's view of the event store. */
 export function storeEventSource(db: Kysely<Database>): EventSource {
+  const scanOf = (filter: ScopeFilter, afterSeq: number, cutoffSeq: number, limit: number) => ({
+    accountId: filter.accountId,
+    region: filter.region,
+    eventRW: filter.eventRW,
+    fromTime: filter.fromTime,
+    toTime: filter.toTime,
+    afterSeq,
+    cutoffSeq,
+    limit,
+  });
   /** SQLite: the chunk read on the scan thread (undefined: it cannot be, read it here). */
   const readPacked = async (filter: ScopeFilter, afterSeq: number, limit: number) =>
-    scanEventsPacked(
-      db,
-      {
-        accountId: filter.accountId,
-        region: filter.region,
-        eventRW: filter.eventRW,
-        fromTime: filter.fromTime,
-        toTime: filter.toTime,
-        afterSeq,
-        cutoffSeq: filter.maxSeq,
-        limit,
-      },
-      { maybeData: MAYBE_DATA, cacheKib: SCAN_THREAD_CACHE_KIB },
-    );
+    scanEventsPacked(db, scanOf(filter, afterSeq, filter.maxSeq, limit), {
+      maybeData: MAYBE_DATA,
+      cacheKib: SCAN_THREAD_CACHE_KIB,
+    });
   const read = async (filter: ScopeFilter, afterSeq: number, cutoffSeq: number, limit: number) =>
-    (
-      await scanEventsForDelivery(db, {
-        accountId: filter.accountId,
-        region: filter.region,
-        eventRW: filter.eventRW,
-        fromTime: filter.fromTime,
-        toTime: filter.toTime,
-        afterSeq,
-        cutoffSeq,
-        limit,
-      })
-    ).map((e): StoredEvent => ({ seq: e.seq, eventTime: e.eventTime, json: e.eventJson }));
+    (await scanEventsForDelivery(db, scanOf(filter, afterSeq, cutoffSeq, limit))).map(
+      (e): StoredEvent => ({ seq: e.seq, eventTime: e.eventTime, json: e.eventJson }),
+    );
 
   return {
     /**

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import { HelperThread } from '../../lib/helper-thread.js';
 import { chunkBytesAt, PackedChunk } from '../../lib/packed-chunk.js';
 import { releaseShared, takeShared } from '../../lib/shared-memory-pool.js';
 import {
@@ -125,87 +125,45 @@ export interface ScanThreadOptions {
 }
 
 class ScanThread {
-  private worker: Worker | undefined;
-  private failed = false;
-  private nextId = 0;
+  private readonly thread: HelperThread<ScanResult>;
   /** Bytes per event of the last chunk: the next chunk's memory is sized from it. */
   private bytesPerEvent = 1_500;
-  private readonly pending = new Map<
-    number,
-    { memory: SharedArrayBuffer; resolve: (r: ScanResult) => void }
-  >();
 
-  constructor(private readonly options: ScanThreadOptions) {}
-
-  private start(): Worker | undefined {
-    if (this.worker || this.failed) return this.worker;
-    try {
-      const worker = new Worker(CODE, {
-        eval: true,
-        workerData: {
-          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-          maybeData: this.options.maybeData.source,
-          maybeDataFlags: this.options.maybeData.flags,
-          cacheKib: this.options.cacheKib,
-          connections: CONNECTIONS,
-          page: PAGE,
-          afterSeqParam: AFTER_SEQ_PARAM,
-        },
-        resourceLimits: RESOURCE_LIMITS,
-      });
-      worker.unref();
-      worker.on('message', (r: ScanResult) => this.settle(r));
-      worker.on('error', () => this.giveUp());
-      worker.on('exit', () => this.giveUp());
-      this.worker = worker;
-    } catch {
-      this.failed = true;
-    }
-    return this.worker;
-  }
-
-  private giveUp(): void {
-    this.failed = true;
-    this.worker = undefined;
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of waiting) p.resolve({ id: -1, error: 'scan thread ended' });
-  }
-
-  private settle(r: ScanResult): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if (this.pending.size === 0) this.worker?.unref();
-    p.resolve(r);
+  constructor(options: ScanThreadOptions) {
+    this.thread = new HelperThread<ScanResult>(CODE, {
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        maybeData: options.maybeData.source,
+        maybeDataFlags: options.maybeData.flags,
+        cacheKib: options.cacheKib,
+        connections: CONNECTIONS,
+        page: PAGE,
+        afterSeqParam: AFTER_SEQ_PARAM,
+      },
+      resourceLimits: RESOURCE_LIMITS,
+    });
   }
 
   /** The chunk, or undefined when the thread cannot read it (then the caller scans itself). */
   async scan(key: number, file: string, scan: DeliveryScan): Promise<PackedChunk | undefined> {
-    const worker = this.start();
-    if (!worker) return undefined;
+    if (!this.thread.usable) return undefined;
     const capacity = scan.limit;
     const bytesAt = chunkBytesAt(capacity);
     // Sized from the last chunk (the thread grows it when a chunk needs more).
     const memory = takeShared(bytesAt + Math.ceil(capacity * this.bytesPerEvent * 1.05));
-    const id = this.nextId++;
-    const result = await new Promise<ScanResult>((resolve) => {
-      this.pending.set(id, { memory, resolve });
-      worker.ref();
-      worker.postMessage({
-        id,
-        key,
-        file,
-        sql: deliveryScanSql(scan),
-        params: deliveryScanParams(scan),
-        limit: capacity,
-        memory,
-        bytesAt,
-      });
+    const result = await this.thread.request({
+      key,
+      file,
+      sql: deliveryScanSql(scan),
+      params: deliveryScanParams(scan),
+      limit: capacity,
+      memory,
+      bytesAt,
     });
+    // No answer: the thread died, perhaps while writing the memory, which is left to the GC.
+    if (result === undefined) return undefined;
     if (result.count === undefined) {
-      // The thread may still be writing it if it died mid-scan: left to the GC.
-      if (result.id !== -1) releaseShared(memory);
+      releaseShared(memory);
       return undefined;
     }
     const used = result.memory ?? memory;
@@ -218,11 +176,8 @@ class ScanThread {
     return chunk;
   }
 
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.failed = true;
-    this.worker = undefined;
-    await worker?.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 

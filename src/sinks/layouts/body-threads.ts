@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { HelperThread } from '../../lib/helper-thread.js';
 import { JSON_ESCAPE_WASM } from './json-escape-wasm.js';
 import {
   type PackedBatch,
@@ -97,10 +97,6 @@ parentPort.on('message', (t) => {
 });
 `;
 
-interface BodyTask extends PackedBatch {
-  id: number;
-}
-
 interface BodyResult {
   id: number;
   /** The body's length in the batch's `output` memory; or else `body`, a buffer of its own. */
@@ -111,58 +107,30 @@ interface BodyResult {
 }
 
 class BodyThread {
-  private worker: Worker | undefined;
-  private failed = false;
-  private nextId = 0;
-  private readonly pending = new Map<
-    number,
-    { packed: PackedBatch; resolve: (b: SlsBody) => void; reject: (e: unknown) => void }
-  >();
+  private readonly thread = new HelperThread<BodyResult>(CODE, {
+    workerData: { ...SLS_LINE_PARTS, escapeWasm: JSON_ESCAPE_WASM },
+    resourceLimits: RESOURCE_LIMITS,
+  });
 
-  private start(): Worker | undefined {
-    if (this.worker || this.failed) return this.worker;
-    try {
-      const worker = new Worker(CODE, {
-        eval: true,
-        workerData: { ...SLS_LINE_PARTS, escapeWasm: JSON_ESCAPE_WASM },
-        resourceLimits: RESOURCE_LIMITS,
-      });
-      worker.unref();
-      worker.on('message', (r: BodyResult) => this.settle(r));
-      worker.on('error', () => this.giveUp());
-      worker.on('exit', () => this.giveUp());
-      this.worker = worker;
-    } catch {
-      this.failed = true;
-    }
-    return this.worker;
-  }
-
-  /** The thread is gone: what it had not answered is built here, and so is everything after. */
-  private giveUp(): void {
-    this.failed = true;
-    this.worker = undefined;
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of waiting) {
-      try {
-        p.resolve(slsBodyInProcess(unpackBatch(p.packed)));
-        if (p.packed.owned) releaseShared(p.packed.memory);
-        releaseShared(p.packed.output);
-      } catch (e) {
-        p.reject(e);
-      }
-    }
-  }
-
-  private settle(r: BodyResult): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if (this.pending.size === 0) this.worker?.unref();
+  async build(task: SlsBodyTask): Promise<SlsBody> {
+    const packed = !this.thread.usable
+      ? undefined
+      : task.packed
+        ? packedRangeBatch(task.packed, task.fallbackMs)
+        : packBatch(task);
+    if (!packed) return slsBodyInProcess(task);
+    // Only the packed bytes are kept (outside the heap), for a fallback: the event strings can
+    // die young instead of being promoted while the thread works ([G] round 5).
+    const r = await this.thread.request(packed satisfies PackedBatch);
+    // The thread is gone: built here (from the packed bytes), and so is everything after.
+    const fallback = r === undefined ? unpackBatch(packed) : undefined;
     // The thread is done with the batch's events either way.
-    if (p.packed.owned) releaseShared(p.packed.memory);
-    const { output } = p.packed;
+    if (packed.owned) releaseShared(packed.memory);
+    const { output } = packed;
+    if (r === undefined) {
+      releaseShared(output);
+      return slsBodyInProcess(fallback as SlsBodyTask);
+    }
     if (r.md5 !== undefined && r.length !== undefined) {
       // Its body stays in `output` until the batch is acknowledged, then the memory is reused.
       const body = Buffer.from(output, 0, r.length);
@@ -172,38 +140,15 @@ class BodyThread {
         if (!released) releaseShared(output);
         released = true;
       };
-      p.resolve({ body, md5: r.md5, release });
-      return;
+      return { body, md5: r.md5, release };
     }
     releaseShared(output);
-    if (r.body && r.md5 !== undefined) p.resolve({ body: Buffer.from(r.body), md5: r.md5 });
-    else p.reject(new Error(r.error ?? 'body thread answered nothing'));
+    if (r.body && r.md5 !== undefined) return { body: Buffer.from(r.body), md5: r.md5 };
+    throw new Error(r.error ?? 'body thread answered nothing');
   }
 
-  build(task: SlsBodyTask): Promise<SlsBody> {
-    const packed = this.failed
-      ? undefined
-      : task.packed
-        ? packedRangeBatch(task.packed, task.fallbackMs)
-        : packBatch(task);
-    const worker = packed ? this.start() : undefined;
-    if (!packed || !worker) return Promise.resolve().then(() => slsBodyInProcess(task));
-    return new Promise<SlsBody>((resolve, reject) => {
-      const id = this.nextId++;
-      // Only the packed bytes are kept (outside the heap), for a fallback: the event strings
-      // can die young instead of being promoted while the thread works ([G] round 5).
-      this.pending.set(id, { packed, resolve, reject });
-      // Referenced while it owes an answer: the process waits for it.
-      worker.ref();
-      worker.postMessage({ id, ...packed } satisfies BodyTask);
-    });
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.failed = true;
-    this.worker = undefined;
-    await worker?.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 
