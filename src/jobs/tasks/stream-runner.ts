@@ -104,8 +104,9 @@ export async function runStreamChunk(
   /**
    * Groups a chunk into batches, prepared side by side (OSS gzip runs on the thread pool). What
    * is needed after the await is taken first, so nothing here references the chunk's event texts
-   * while the batches are prepared. (A GC trace still shows most chunks promoted: a scavenge
-   * during the scan finds them alive; docs/benchmarks.md, round 5.)
+   * while the batches are prepared. On SQLite the texts are never strings here: the scan thread
+   * hands over packed bytes (src/lib/packed-chunk.ts), whose memory is reused once every batch
+   * of the chunk is prepared ([G] round 6).
    */
   const prepareChunk = async (events: StoredEvent[]): Promise<ReadChunk> => {
     const count = events.length;
