@@ -122,7 +122,9 @@ export function historyRow(o: {
       ? ''
       : ` (${rate(events / o.cpuSeconds, 'per serve CPU-second')})`;
   const extra =
-    events > o.events ? ` (${(events - o.events).toLocaleString('en-US')} self-audit records)` : '';
+    events > o.events
+      ? ` (${(events - o.events).toLocaleString('en-US')} of them self-audit record${events - o.events === 1 ? '' : 's'})`
+      : '';
   const rss = o.peakRssMb === undefined ? '' : `, serve peak RSS ${Math.round(o.peakRssMb)} MB`;
   return {
     benchmark: `history job, ${/s3rver|OSS layout/.test(o.sink) ? 'OSS' : 'SLS'} trail → ${o.sink} (create → status 1 in ${ms(o.times.startedMs)})`,
