@@ -6,20 +6,31 @@ import { releaseShared } from './shared-memory-pool.js';
  * it: the event texts never become strings on the main thread, whose scan, strings and their
  * garbage were most of a dense history job's main-thread time and of its heap's growth.
  *
- * Layout for `capacity` events (each array from its offset, `capacity` long):
- * seq Float64 at 0, eventTime Float64 at 8·c, end of the event's UTF-8 bytes (absolute offset)
- * Uint32 at 16·c, UTF-16 length Uint32 at 20·c, flags Uint8 at 24·c, the events' UTF-8 bytes
- * from `chunkBytesAt(c)`, each followed by a comma: a run of events is then already the inside
- * of an OSS-layout JSON array, which gzip reads where it is (src/sinks/layouts/oss-layout.ts).
- * Flag 1: the text matches the cheap Data-event pattern, so the Data-event rule must look at it
+ * Layout (`chunkLayout`; the scan thread, which cannot import this module, is handed it): seq
+ * (Float64), eventTime (Float64), where each event's UTF-8 bytes end (Uint32, absolute offset),
+ * its UTF-16 length (Uint32), flags (Uint8), each `capacity` long, then the events' UTF-8 bytes,
+ * each followed by a comma: a run of events is then already the inside of an OSS-layout JSON
+ * array, which gzip reads where it is (src/sinks/layouts/oss-layout.ts). Flag 1: the text
+ * matches the cheap Data-event pattern, so the Data-event rule must look at it
  * (src/jobs/store-event-source.ts).
  */
-/** The comma after each event. */
-export const SEPARATOR_BYTES = 1;
-
-export function chunkBytesAt(capacity: number): number {
-  return Math.ceil((25 * capacity) / 8) * 8;
+export function chunkLayout(capacity: number) {
+  const c = capacity;
+  return {
+    seqs: 0,
+    times: 8 * c,
+    ends: 16 * c,
+    chars: 20 * c,
+    flags: 24 * c,
+    bytes: Math.ceil((25 * c) / 8) * 8,
+  };
 }
+
+export type ChunkLayout = ReturnType<typeof chunkLayout>;
+
+/** The byte after each event: a comma. */
+export const SEPARATOR = 0x2c;
+export const SEPARATOR_BYTES = 1;
 
 export class PackedChunk {
   readonly seqs: Float64Array;
@@ -36,13 +47,14 @@ export class PackedChunk {
     public count: number,
   ) {
     const c = capacity;
-    this.seqs = new Float64Array(memory, 0, c);
-    this.times = new Float64Array(memory, 8 * c, c);
-    this.ends = new Uint32Array(memory, 16 * c, c);
-    this.chars = new Uint32Array(memory, 20 * c, c);
-    this.flags = new Uint8Array(memory, 24 * c, c);
+    const at = chunkLayout(c);
+    this.seqs = new Float64Array(memory, at.seqs, c);
+    this.times = new Float64Array(memory, at.times, c);
+    this.ends = new Uint32Array(memory, at.ends, c);
+    this.chars = new Uint32Array(memory, at.chars, c);
+    this.flags = new Uint8Array(memory, at.flags, c);
     this.bytes = Buffer.from(memory);
-    this.bytesAt = chunkBytesAt(c);
+    this.bytesAt = at.bytes;
   }
 
   /** Where event i's bytes start (after the previous event and its comma). */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { HelperThread } from '../../lib/helper-thread.js';
-import { chunkBytesAt, PackedChunk } from '../../lib/packed-chunk.js';
+import { chunkLayout, PackedChunk, SEPARATOR } from '../../lib/packed-chunk.js';
 import { releaseShared, takeShared } from '../../lib/shared-memory-pool.js';
 import {
   AFTER_SEQ_PARAM,
@@ -59,16 +59,17 @@ function scan(t) {
   const cap = t.limit;
   let memory = t.memory;
   let bytes, seqs, times, ends, chars, flags;
+  const l = t.layout;
   const views = () => {
     bytes = Buffer.from(memory);
-    seqs = new Float64Array(memory, 0, cap);
-    times = new Float64Array(memory, 8 * cap, cap);
-    ends = new Uint32Array(memory, 16 * cap, cap);
-    chars = new Uint32Array(memory, 20 * cap, cap);
-    flags = new Uint8Array(memory, 24 * cap, cap);
+    seqs = new Float64Array(memory, l.seqs, cap);
+    times = new Float64Array(memory, l.times, cap);
+    ends = new Uint32Array(memory, l.ends, cap);
+    chars = new Uint32Array(memory, l.chars, cap);
+    flags = new Uint8Array(memory, l.flags, cap);
   };
   views();
-  let at = t.bytesAt;
+  let at = l.bytes;
   let n = 0;
   const params = t.params.slice();
   for (;;) {
@@ -89,8 +90,7 @@ function scan(t) {
       seqs[n] = Number(r[0]);
       times[n] = Number(r[1]);
       ends[n] = at;
-      // The comma after each event (PackedChunk's layout).
-      bytes[at++] = 0x2c;
+      bytes[at++] = workerData.separator;
       chars[n] = json.length;
       flags[n] = maybeData.test(json) ? 1 : 0;
       n++;
@@ -118,9 +118,10 @@ interface ScanResult {
   error?: string;
 }
 
-/** The pattern a maybe-Data event's text matches (store-event-source.ts checks those). */
 export interface ScanThreadOptions {
+  /** The pattern a maybe-Data event's text matches (store-event-source.ts checks those). */
   maybeData: RegExp;
+  /** The thread's SQLite page cache. */
   cacheKib: number;
 }
 
@@ -139,6 +140,7 @@ class ScanThread {
         connections: CONNECTIONS,
         page: PAGE,
         afterSeqParam: AFTER_SEQ_PARAM,
+        separator: SEPARATOR,
       },
       resourceLimits: RESOURCE_LIMITS,
     });
@@ -148,9 +150,9 @@ class ScanThread {
   async scan(key: number, file: string, scan: DeliveryScan): Promise<PackedChunk | undefined> {
     if (!this.thread.usable) return undefined;
     const capacity = scan.limit;
-    const bytesAt = chunkBytesAt(capacity);
+    const layout = chunkLayout(capacity);
     // Sized from the last chunk (the thread grows it when a chunk needs more).
-    const memory = takeShared(bytesAt + Math.ceil(capacity * this.bytesPerEvent * 1.05));
+    const memory = takeShared(layout.bytes + Math.ceil(capacity * this.bytesPerEvent * 1.05));
     const result = await this.thread.request({
       key,
       file,
@@ -158,7 +160,7 @@ class ScanThread {
       params: deliveryScanParams(scan),
       limit: capacity,
       memory,
-      bytesAt,
+      layout,
     });
     // No answer: the thread died, perhaps while writing the memory, which is left to the GC.
     if (result === undefined) return undefined;
@@ -170,7 +172,7 @@ class ScanThread {
     if (result.memory) releaseShared(memory);
     const chunk = new PackedChunk(used, capacity, result.count);
     if (result.count > 0) {
-      const bytes = (chunk.ends[result.count - 1] as number) - bytesAt;
+      const bytes = (chunk.ends[result.count - 1] as number) - layout.bytes;
       this.bytesPerEvent = Math.max(64, bytes / result.count);
     }
     return chunk;

@@ -1,12 +1,7 @@
 import { HelperThread } from '../../lib/helper-thread.js';
+import { releaseShared } from '../../lib/shared-memory-pool.js';
 import { JSON_ESCAPE_WASM } from './json-escape-wasm.js';
-import {
-  type PackedBatch,
-  packBatch,
-  packedRangeBatch,
-  releaseShared,
-  unpackBatch,
-} from './packed-batch.js';
+import { type PackedBatch, packBatch, packedRangeBatch, unpackBatch } from './packed-batch.js';
 import { SLS_LINE_PARTS, type SlsBody, type SlsBodyTask, slsBodyInProcess } from './sls-layout.js';
 
 /**

@@ -1,7 +1,4 @@
-import { promisify } from 'node:util';
-import { constants, createGzip, gzip, type ZlibOptions } from 'node:zlib';
-
-const gzipAsync = promisify(gzip);
+import { constants, createGzip, type ZlibOptions } from 'node:zlib';
 
 /** Byte 9 of the gzip header (RFC 1952 §2.3): the OS that wrote the file. 3 = Unix. */
 const OS_BYTE_OFFSET = 9;
@@ -47,10 +44,7 @@ export async function deterministicGzip(
     windowBits: 15,
     strategy: constants.Z_DEFAULT_STRATEGY,
   };
-  const out =
-    pieces.length === 1
-      ? await gzipAsync(pieces[0] as Uint8Array, options)
-      : await gzipPieces(pieces, options);
+  const out = await gzipPieces(pieces, options);
   out[OS_BYTE_OFFSET] = OS_UNIX;
   return out;
 }

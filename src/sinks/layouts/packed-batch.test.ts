@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { packBatch, releaseShared, unpackBatch } from './packed-batch.js';
+import { releaseShared } from '../../lib/shared-memory-pool.js';
+import { packBatch, unpackBatch } from './packed-batch.js';
 
 const EVENTS = ['{"a":"plain"}', `{"s":"${'☕é𝄞'.repeat(2_000)}"}`, '{"q":"\\"x\\""}', '{}'];
 const TIMES = [1_000, 2_000, 3_000, 4_000];

@@ -2,8 +2,6 @@ import { type PackedRange, SEPARATOR_BYTES } from '../../lib/packed-chunk.js';
 import { releaseShared, takeShared } from '../../lib/shared-memory-pool.js';
 import type { SlsBodyTask } from './sls-layout.js';
 
-export { releaseShared } from '../../lib/shared-memory-pool.js';
-
 /**
  * A batch's events as the body thread (body-threads.ts) receives them: one SharedArrayBuffer
  * holding each event's eventTime (Float64, from offset 0), where each event's bytes end (Uint32,
@@ -73,9 +71,7 @@ export function packBatch(task: SlsBodyTask): PackedBatch | undefined {
     at += bytes.write(e, at, 'utf8');
     ends[i] = at;
   }
-  // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
-  const bodyGuess = at - 12 * n;
-  const output = takeShared(bodyGuess + (bodyGuess >> 3) + n * 72);
+  const output = takeOutput(at - 12 * n, n);
   const layout = { timesAt: 0, endsAt: 8 * n, start: 12 * n, gap: 0, owned: true };
   return { memory, count: n, ...layout, fallbackMs: task.fallbackMs, output };
 }
@@ -95,7 +91,7 @@ export function packedRangeBatch(range: PackedRange, fallbackMs: number): Packed
     gap: SEPARATOR_BYTES,
     owned: false,
     fallbackMs,
-    output: takeShared(bodyGuess + (bodyGuess >> 3) + n * 72),
+    output: takeOutput(bodyGuess, n),
   };
 }
 
@@ -115,4 +111,10 @@ export function unpackBatch(p: PackedBatch): SlsBodyTask {
     fallbackMs: p.fallbackMs,
     timesMs: [...new Float64Array(p.memory, p.timesAt, n)],
   };
+}
+
+/** Where the thread writes the body of `n` events of `bytes` UTF-8 bytes (see `output`). */
+function takeOutput(bytes: number, n: number): SharedArrayBuffer {
+  // A line adds its framing (~70 bytes) and the escapes (1/8 is generous for JSON text).
+  return takeShared(bytes + (bytes >> 3) + n * 72);
 }
