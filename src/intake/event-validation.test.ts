@@ -171,6 +171,48 @@ describe('validateEvent normalisation', () => {
   });
 });
 
+describe('validateEvent json (the stored text without a second serialisation)', () => {
+  const complete = (extra: Record<string, unknown> = {}) =>
+    base({
+      eventId: 'e-1',
+      eventVersion: '1',
+      eventCategory: 'Management',
+      eventType: 'ApiCall',
+      acsRegion: 'cn-shanghai',
+      recipientAccountId: ctx.accountId,
+      ...extra,
+    });
+
+  it('is the record as sent when nothing was added or changed, and equals the event serialised', () => {
+    const raw = complete({ 'x\u2028y': ['\ud800', 1e21] });
+    const result = validateEvent(JSON.parse(JSON.stringify(raw)), ctx);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.json).toBe(JSON.stringify(result.event));
+    expect(result.json).toBe(JSON.stringify(JSON.parse(JSON.stringify(raw))));
+  });
+
+  it('is absent whenever the event differs from the record', () => {
+    for (const changed of [
+      complete({ eventTime: '2024-05-10T11:00:00.5Z' }), // re-formatted
+      complete({ eventTime: '2024-05-10t11:00:00z' }),
+      complete({ recipientAccountId: '1111111111111111' }), // another account's export
+      complete({ eventCategory: '' }), // a default filled in
+      complete({ eventVersion: 1 }), // kept as sent: same value, json given (checked below)
+      complete({ eventId: undefined }), // derived
+      base({ eventId: 'e-1' }), // fields added at the end
+    ]) {
+      const result = validateEvent(JSON.parse(JSON.stringify(changed)), ctx);
+      if (!result.ok) throw new Error(result.message);
+      if (result.json !== undefined) expect(result.json).toBe(JSON.stringify(result.event));
+      else expect(JSON.stringify(result.event)).not.toBe(JSON.stringify(changed));
+    }
+    const numericVersion = validateEvent(complete({ eventVersion: 1 }), ctx);
+    expect(numericVersion.ok && numericVersion.json).toBe(
+      JSON.stringify(complete({ eventVersion: 1 })),
+    );
+  });
+});
+
 describe('derived eventId', () => {
   it('is a stable UUIDv5 for the same content, whatever the key order', () => {
     const a = accepted(base()).eventId;

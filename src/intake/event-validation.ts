@@ -25,7 +25,17 @@ export type ValidationErrorCode =
   | 'InvalidRegion';
 
 export type ValidationResult =
-  | { ok: true; event: Record<string, unknown> }
+  | {
+      ok: true;
+      event: Record<string, unknown>;
+      /**
+       * `JSON.stringify(event)` when it is the record's own serialisation, read for the size
+       * check (nothing was added or changed: an exported event usually has every field): the
+       * store takes it instead of serialising the event again ([G] round 7, ~10 µs per 2 KB
+       * event of an import).
+       */
+      json?: string;
+    }
   | { ok: false; code: ValidationErrorCode; message: string };
 
 /** 256 KB of JSON (UTF-8) per event. */
@@ -39,8 +49,10 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
   if (!isPlainObject(raw)) return invalid('InvalidEvent', 'event must be a JSON object');
 
   let size: number;
+  let serialised: string;
   try {
-    size = Buffer.byteLength(JSON.stringify(raw), 'utf8');
+    serialised = JSON.stringify(raw);
+    size = Buffer.byteLength(serialised, 'utf8');
   } catch {
     return invalid('InvalidEvent', 'event cannot be serialised as JSON');
   }
@@ -66,7 +78,14 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
       `eventTime must be ISO 8601 like 2021-01-01T00:00:00Z (got ${preview(rawTime)})`,
     );
   }
-  const eventTime = formatIsoSeconds(time);
+  // Already `yyyy-MM-ddTHH:mm:ssZ` (20 characters once parsed: no fraction, no offset, upper
+  // case): the text is what formatting would give back.
+  const canonical =
+    typeof rawTime === 'string' &&
+    rawTime.length === 20 &&
+    rawTime[10] === 'T' &&
+    rawTime[19] === 'Z';
+  const eventTime = canonical ? rawTime : formatIsoSeconds(time);
   if (time > ctx.now + MAX_FUTURE_SKEW_MS) {
     return invalid(
       'InvalidEventTime',
@@ -100,8 +119,7 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
     return invalid('InvalidRegion', `acsRegion ${preview(acsRegion)} is not a configured region`);
   }
 
-  const event: Record<string, unknown> = {
-    ...raw,
+  const set: Record<string, unknown> = {
     eventVersion: isAbsent(version) ? '1' : version,
     eventCategory: isAbsent(raw.eventCategory) ? 'Management' : raw.eventCategory,
     eventType: isAbsent(raw.eventType) ? 'ApiCall' : raw.eventType,
@@ -110,8 +128,18 @@ export function validateEvent(raw: unknown, ctx: ValidationContext): ValidationR
     // Events always belong to the caller; userIdentity.accountId (the actor) is kept as sent.
     recipientAccountId: ctx.accountId,
   };
-  if (isAbsent(raw.eventId)) event.eventId = deriveEventId(ctx.accountId, event);
-  return { ok: true, event };
+  const event: Record<string, unknown> = { ...raw, ...set };
+  if (isAbsent(raw.eventId)) {
+    event.eventId = deriveEventId(ctx.accountId, event);
+    return { ok: true, event };
+  }
+  // The spread keeps the record's keys in their order and adds the missing ones at the end: when
+  // every field set is already the record's own (same key, same value), the event's JSON is the
+  // record's.
+  for (const key in set) {
+    if (!Object.hasOwn(raw, key) || raw[key] !== set[key]) return { ok: true, event };
+  }
+  return { ok: true, event, json: serialised };
 }
 
 // yyyy-MM-ddTHH:mm:ss, optional fraction, then Z or an offset (+08:00 / +0800).

@@ -119,7 +119,11 @@ export function resourcePairs(event: EventObject): ResourcePair[] {
  * Copies the fields LookupEvents filters on out of an event. Only `eventId` and `eventTime`
  * are required here; the ingest API ([B3]) validates the rest before it stores anything.
  */
-export function indexEvent(event: EventObject): IndexedEvent {
+export function indexEvent(
+  event: EventObject,
+  /** `JSON.stringify(event)` when the caller has it (validateEvent's `json`). */
+  json?: string,
+): IndexedEvent {
   const eventId = text(event.eventId);
   if (!eventId) throw new InvalidEventError('eventId is missing or not a string');
   const eventTime = parseEventTime(event.eventTime);
@@ -144,7 +148,7 @@ export function indexEvent(event: EventObject): IndexedEvent {
       access_key_id: text(identity?.accessKeyId),
       source_ip: text(event.sourceIpAddress),
       sensitive_action: isSensitive(event) ? 1 : 0,
-      event_json: JSON.stringify(event),
+      event_json: json ?? JSON.stringify(event),
     },
     resources: resourcePairs(event),
   };

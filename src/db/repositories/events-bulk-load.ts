@@ -94,7 +94,10 @@ export async function withBulkEventLoad<T>(
       const out = await fn(
         async (items) => {
           if (items.length === 0) return { inserted: 0, duplicates: 0 };
-          const indexed = items.map((i) => ({ accountId: i.accountId, ...indexEvent(i.event) }));
+          const indexed = items.map((i) => ({
+            accountId: i.accountId,
+            ...indexEvent(i.event, i.json),
+          }));
           const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
           return { inserted, duplicates: items.length - inserted };
         },

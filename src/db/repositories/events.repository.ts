@@ -28,6 +28,8 @@ export type InsertOrder = 'given' | 'time';
 export interface AccountEvent {
   accountId: string;
   event: EventObject;
+  /** `JSON.stringify(event)`, when the caller has it already (see indexEvent). */
+  json?: string | undefined;
 }
 
 /**
@@ -64,7 +66,10 @@ export async function insertAccountEvents(
 ): Promise<InsertResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
   // Index first: an invalid event fails the call before anything is written.
-  const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
+  const indexed = items.map((item) => ({
+    accountId: item.accountId,
+    ...indexEvent(item.event, item.json),
+  }));
   const native = nativeSqliteOf(db);
   if (native) {
     // SQLite: the same rows through prepared statements, inside Kysely's transaction so nothing
@@ -89,7 +94,10 @@ export async function insertAccountEventsIn(
   items: readonly AccountEvent[],
 ): Promise<InsertResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0 };
-  const indexed = items.map((item) => ({ accountId: item.accountId, ...indexEvent(item.event) }));
+  const indexed = items.map((item) => ({
+    accountId: item.accountId,
+    ...indexEvent(item.event, item.json),
+  }));
   return insertIndexed(trx, indexed, 'given');
 }
 

@@ -54,9 +54,9 @@ export class IngestBatchWriter {
     return this.pending.length;
   }
 
-  /** Queues one event; true when the batch is full and `flush()` should be awaited. */
-  add(accountId: string, event: EventObject): boolean {
-    this.pending.push({ accountId, event });
+  /** Queues one event (with its JSON when known); true when the batch is full and `flush()` should be awaited. */
+  add(accountId: string, event: EventObject, json?: string): boolean {
+    this.pending.push({ accountId, event, json });
     return this.pending.length >= this.batchSize;
   }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { insertEvents } from '../../db/repositories/events.repository.js';
+import { type AccountEvent, insertAccountEvents } from '../../db/repositories/events.repository.js';
 import type { Database } from '../../db/schema.js';
 import {
   type ValidationContext,
@@ -43,7 +43,7 @@ export async function ingestEvents(
   ctx: ValidationContext,
   records: readonly IngestRecord[],
 ): Promise<IngestOutcome> {
-  const valid: Record<string, unknown>[] = [];
+  const valid: AccountEvent[] = [];
   const rejected: IngestRejection[] = [];
   records.forEach((record, index) => {
     if ('unreadable' in record) {
@@ -51,14 +51,14 @@ export async function ingestEvents(
       return;
     }
     const result = validateEvent(record.value, ctx);
-    if (result.ok) valid.push(result.event);
+    if (result.ok) valid.push({ accountId: ctx.accountId, event: result.event, json: result.json });
     else {
       const { code, message } = result;
       rejected.push({ index, eventId: sentEventId(record.value), code, message });
     }
   });
   // Ids chosen by clients may overlap between concurrent calls: store in time order (no deadlock).
-  const stored = await insertEvents(db, ctx.accountId, valid, 'time');
+  const stored = await insertAccountEvents(db, valid, 'time');
   return { accepted: stored.inserted, duplicates: stored.duplicates, rejected };
 }
 
