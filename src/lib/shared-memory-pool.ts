@@ -6,14 +6,26 @@
  * bodies). Used by the delivery scan (src/db/) and the SLS-layout body thread (src/sinks/).
  */
 const KEPT = 12;
-const MIN_SIZE = 4 * 1024 * 1024;
+const MIB = 1024 * 1024;
+const MIN_SIZE = 4 * MIB;
 const pool: SharedArrayBuffer[] = [];
 
-/** Shared memory of at least `size` bytes: a kept one when one is large enough. */
+/**
+ * Shared memory of at least `size` bytes: the smallest kept one large enough, else a new one
+ * rounded up to whole MiB. Rounding gives the asks of one kind (a chunk's ~5.5 MB, a body's
+ * ~2–4 MB, which vary by a few percent) one size, so the ones given back fit the next ask; first
+ * fit and exact sizes left a full pool of 4 MB buffers that no 5.5 MB chunk could use, and
+ * every chunk a new buffer ([G] round 7: 18 buffers, 87 MB, for a 400 k job against 15 and 72 MB;
+ * peak RSS of a 1 M dense job 282–320 → 253–266 MB).
+ */
 export function takeShared(size: number): SharedArrayBuffer {
-  const at = pool.findIndex((m) => m.byteLength >= size);
+  let at = -1;
+  for (let i = 0; i < pool.length; i++) {
+    const length = (pool[i] as SharedArrayBuffer).byteLength;
+    if (length >= size && (at < 0 || length < (pool[at] as SharedArrayBuffer).byteLength)) at = i;
+  }
   if (at >= 0) return pool.splice(at, 1)[0] as SharedArrayBuffer;
-  return new SharedArrayBuffer(Math.max(size, MIN_SIZE));
+  return new SharedArrayBuffer(Math.max(Math.ceil(size / MIB) * MIB, MIN_SIZE));
 }
 
 /** Gives shared memory back for reuse once no thread reads or writes it any more. */
