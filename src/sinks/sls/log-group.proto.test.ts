@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alicloudLogClient, loopbackAgent } from '../../../test/helpers/alicloud-log.js';
-import { decodeLogGroup, encodeLogGroup } from './log-group.proto.js';
-import { encodeEvents, slsRawSize } from './sls-log-group.js';
+import { PackedChunk, SEPARATOR } from '../../lib/packed-chunk.js';
+import { decodeLogGroup, encodeLogGroup, encodeOneContentLogGroup } from './log-group.proto.js';
+import { encodeEvents, encodePackedEvents, slsRawSize } from './sls-log-group.js';
 
 /** A server that keeps the body of each request and answers as SLS does (200, empty, no type). */
 let server: http.Server;
@@ -117,5 +118,59 @@ describe('LogGroup protobuf', () => {
 
   it('rejects bytes that are not a LogGroup', () => {
     expect(() => decodeLogGroup(Buffer.from([0x0a, 0x05, 0x12]))).toThrow();
+  });
+
+  it('writes one-content logs straight from bytes exactly as protobufjs encodes the group', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pieces = ['a', 'ü', '✓', '"', '\\', '😀', 'x'.repeat(200), ''];
+    for (const count of [0, 1, 2, 17, 300]) {
+      const values = Array.from({ length: count }, () =>
+        Array.from(
+          { length: Math.floor(random() * 40) },
+          () => pieces[Math.floor(random() * 8)],
+        ).join(''),
+      );
+      const times = Array.from(
+        { length: count },
+        (_, i) => [0, 127, 128, 16_383, 16_384, 2 ** 31, 2 ** 32 - 1][i % 7] as number,
+      );
+      for (const topic of [undefined, 'actiontrail_audit_event', '']) {
+        const direct = encodeOneContentLogGroup(
+          'event',
+          {
+            count,
+            time: (i) => times[i] as number,
+            value: (i) => Buffer.from(values[i] as string),
+          },
+          topic,
+        );
+        const reference = encodeLogGroup({
+          logs: values.map((v, i) => ({ time: times[i] as number, contents: [['event', v]] })),
+          ...(topic === undefined ? {} : { topic }),
+        });
+        expect(direct.equals(reference), `${count} logs, topic ${topic}`).toBe(true);
+      }
+    }
+  });
+
+  it('encodes a scan chunk’s events in place as it encodes their texts', () => {
+    const texts = [...EVENTS, '{"eventId":"e-3"}', EVENTS[0] as string];
+    const memory = new SharedArrayBuffer(1 << 20);
+    const chunk = new PackedChunk(memory, 16, texts.length);
+    let at = chunk.bytesAt;
+    texts.forEach((t, i) => {
+      at += chunk.bytes.write(t, at, 'utf8');
+      chunk.ends[i] = at;
+      chunk.bytes[at++] = SEPARATOR;
+    });
+    const range = { chunk, from: 1, to: 4 };
+    const times = (i: number) => 1_628_123_126 + i;
+    expect(encodePackedEvents(range, times).equals(encodeEvents(texts.slice(1, 4), times))).toBe(
+      true,
+    );
   });
 });

@@ -133,3 +133,72 @@ export function encodedLogSizeOfBytes(key: string, valueBytes: number): number {
 export function encodedTopicSize(topic: string): number {
   return lengthDelimited(Buffer.byteLength(topic, 'utf8'));
 }
+
+/** One log of encodeOneContentLogGroup: its time and its one content's value, as UTF-8 bytes. */
+export interface OneContentLogs {
+  count: number;
+  /** Log.Time of log `i` (epoch seconds). */
+  time(i: number): number;
+  /** The value of log `i`'s one content. */
+  value(i: number): Uint8Array;
+}
+
+/**
+ * encodeLogGroup of logs that each have one content under the same `key`, written straight into
+ * one buffer from the values' bytes ([G] round 7): the same bytes protobufjs writes for the same
+ * group (log-group.proto.test.ts compares), without a message object and a string per log. The
+ * SLS sink encodes every batch so, from the scan's bytes where it has them.
+ */
+export function encodeOneContentLogGroup(
+  key: string,
+  logs: OneContentLogs,
+  topic?: string,
+): Buffer {
+  const keyBytes = Buffer.from(key, 'utf8');
+  // An empty topic is left out, as protobufjs leaves it out.
+  const topicBytes = topic ? Buffer.from(topic, 'utf8') : undefined;
+  const times = new Array<number>(logs.count);
+  const values = new Array<Uint8Array>(logs.count);
+  let total = topicBytes ? lengthDelimited(topicBytes.length) : 0;
+  for (let i = 0; i < logs.count; i++) {
+    // uint32, as protobufjs writes it.
+    const time = logs.time(i) >>> 0;
+    const value = logs.value(i);
+    times[i] = time;
+    values[i] = value;
+    const content = lengthDelimited(keyBytes.length) + lengthDelimited(value.length);
+    total += lengthDelimited(1 + varintSize(time) + lengthDelimited(content));
+  }
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  const varint = (n: number) => {
+    let v = n;
+    while (v >= 128) {
+      out[at++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    out[at++] = v;
+  };
+  const field = (tag: number, bytes: Uint8Array) => {
+    out[at++] = tag;
+    varint(bytes.length);
+    out.set(bytes, at);
+    at += bytes.length;
+  };
+  for (let i = 0; i < logs.count; i++) {
+    const time = times[i] as number;
+    const value = values[i] as Uint8Array;
+    const content = lengthDelimited(keyBytes.length) + lengthDelimited(value.length);
+    out[at++] = 0x0a; // LogGroup.Logs (1), length-delimited
+    varint(1 + varintSize(time) + lengthDelimited(content));
+    out[at++] = 0x08; // Log.Time (1), varint
+    varint(time);
+    out[at++] = 0x12; // Log.Contents (2), length-delimited
+    varint(content);
+    field(0x0a, keyBytes); // Content.Key (1)
+    field(0x12, value); // Content.Value (2)
+  }
+  if (topicBytes) field(0x1a, topicBytes); // LogGroup.Topic (3)
+  if (at !== total) throw new Error(`LogGroup encoded to ${at} bytes, ${total} planned`);
+  return out;
+}

@@ -1,11 +1,11 @@
+import type { PackedRange } from '../../lib/packed-chunk.js';
 import { eventSeconds, SLS_TOPIC } from '../layouts/sls-layout.js';
 import { SinkError } from '../sink.js';
 import {
   encodedLogSize,
   encodedLogSizeOfBytes,
   encodedTopicSize,
-  encodeLogGroup,
-  type SlsLog,
+  encodeOneContentLogGroup,
 } from './log-group.proto.js';
 
 /** Older PutLogs limits, still the safe ones (delivery-sinks §3.5): per request. */
@@ -60,6 +60,26 @@ export function eventTimes(events: readonly string[], timesMs?: readonly number[
  * `event` = the stored text. `times` gives each log's time (event times, or one delivery time).
  */
 export function encodeEvents(events: readonly string[], times: (i: number) => number): Buffer {
-  const logs: SlsLog[] = events.map((e, i) => ({ time: times(i), contents: [[SLS_EVENT_KEY, e]] }));
-  return encodeLogGroup({ logs, topic: SLS_TOPIC });
+  return encodeOneContentLogGroup(
+    SLS_EVENT_KEY,
+    { count: events.length, time: times, value: (i) => Buffer.from(events[i] as string, 'utf8') },
+    SLS_TOPIC,
+  );
+}
+
+/**
+ * encodeEvents of the events a scan chunk holds, their bytes read where they lie ([G] round 7):
+ * no string per event, and nothing of the chunk kept once the LogGroup is written.
+ */
+export function encodePackedEvents(range: PackedRange, times: (i: number) => number): Buffer {
+  const c = range.chunk;
+  return encodeOneContentLogGroup(
+    SLS_EVENT_KEY,
+    {
+      count: range.to - range.from,
+      time: times,
+      value: (i) => c.bytes.subarray(c.start(range.from + i), c.ends[range.from + i] as number),
+    },
+    SLS_TOPIC,
+  );
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { batchDestination } from '../layouts/check-batch.js';
+import { batchDestination, destinationOfKind } from '../layouts/check-batch.js';
 import {
   type BatchContent,
   type DeliveryAck,
+  eventCount,
   eventTexts,
   isSinkError,
   type PreparedBatch,
@@ -13,7 +14,13 @@ import { LogstoreSetup } from './logstore-setup.js';
 import { getProject, putLogs } from './sls-api.js';
 import { SlsClient, type SlsCredentials } from './sls-client.js';
 import { compress, type SlsCompression } from './sls-compression.js';
-import { encodeEvents, eventTimes, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from './sls-log-group.js';
+import {
+  encodeEvents,
+  encodePackedEvents,
+  eventTimes,
+  SLS_MAX_LOGS,
+  SLS_MAX_RAW_BYTES,
+} from './sls-log-group.js';
 
 export type SlsLogTime = 'event' | 'delivery';
 
@@ -73,8 +80,11 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
     return client;
   }
 
-  function destinationOf(content: BatchContent) {
-    const destination = batchDestination(content, 'sls');
+  /** The batch's destination; a prepared batch (`prepared`) may no longer hold its texts. */
+  function destinationOf(content: BatchContent, prepared = false) {
+    const destination = prepared
+      ? destinationOfKind(content, 'sls')
+      : batchDestination(content, 'sls');
     for (const name of [destination.project, destination.logstore]) {
       if (!NAME.test(name)) {
         throw new SinkError(`invalid SLS project or logstore name: ${JSON.stringify(name)}`, {
@@ -89,18 +99,30 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
   return {
     kind: 'sls',
 
-    async prepare(packedOrTexts: BatchContent): Promise<PreparedBatch> {
-      // deliver() encodes the texts again: they are kept, not the scan's shared memory.
-      const content = { ...packedOrTexts, events: eventTexts(packedOrTexts), packed: undefined };
-      const destination = destinationOf(content);
-      if (content.events.length > SLS_MAX_LOGS) {
-        throw new SinkError(`${content.events.length} logs exceed PutLogs' ${SLS_MAX_LOGS}`, {
+    async prepare(given: BatchContent): Promise<PreparedBatch> {
+      const destination = destinationOf(given);
+      const count = eventCount(given);
+      if (count > SLS_MAX_LOGS) {
+        throw new SinkError(`${count} logs exceed PutLogs' ${SLS_MAX_LOGS}`, {
           code: 'PostBodyTooLarge',
           retryable: false,
         });
       }
-      const times = eventTimes(content.events, content.eventTimes);
-      const raw = encodeEvents(content.events, (i) => times[i] as number);
+      // The events as the scan read them, with their times from the store, are encoded where
+      // they lie and not kept: only deliver() with logTime 'delivery' encodes again, from texts
+      // ([G] round 7: a string and a protobufjs object per event made this sink's job ~430 MB).
+      const { packed, eventTimes: timesMs } = given;
+      const inPlace =
+        packed !== undefined && timesMs?.length === count && options.logTime === 'event';
+      const events = inPlace ? [] : eventTexts(given);
+      let raw: Buffer;
+      if (inPlace) {
+        raw = encodePackedEvents(packed, (i) => Math.floor((timesMs[i] as number) / 1000));
+      } else {
+        const times = eventTimes(events, timesMs);
+        raw = encodeEvents(events, (i) => times[i] as number);
+      }
+      const content: BatchContent = { ...given, events, packed: undefined };
       if (raw.length > SLS_MAX_RAW_BYTES) {
         throw new SinkError(`${raw.length} raw bytes exceed PutLogs' ${SLS_MAX_RAW_BYTES}`, {
           code: 'PostBodyTooLarge',
@@ -111,15 +133,23 @@ export function createSlsSink(options: SlsSinkOptions): Sink & { close(): Promis
       rawSizes.set(body, raw.length);
       const md5 = createHash('md5').update(body).digest('hex');
       const objectName = [destination.project, destination.logstore, content.region, md5].join('/');
-      return { content, objectName, body, count: content.events.length };
+      return { content, objectName, body, count };
     },
 
     async deliver(batch: PreparedBatch, signal?: AbortSignal): Promise<DeliveryAck> {
-      const destination = destinationOf(batch.content);
+      const destination = destinationOf(batch.content, true);
       const client = clientFor(destination.region);
       await setup.ensure(client, destination.project, destination.logstore);
       let body = batch.body;
       let rawSize = rawSizes.get(body);
+      if (rawSize === undefined && batch.content.events.length !== batch.count) {
+        // Not prepared by this sink (it keeps the raw size of every body it prepares), and its
+        // texts were not kept: a retry prepares it again.
+        throw new SinkError('the batch must be prepared again', {
+          code: 'BatchNotPrepared',
+          retryable: true,
+        });
+      }
       if (options.logTime === 'delivery' || rawSize === undefined) {
         const times =
           options.logTime === 'delivery'
