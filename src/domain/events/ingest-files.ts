@@ -55,7 +55,10 @@ export interface ImportFilesOptions {
    */
   readerThread?: boolean;
   onProblem?: (problem: ImportProblem) => void;
-  /** Called every few hundred records and after each file. */
+  /**
+   * Called every few hundred records (with the reader thread: every batch, at least every
+   * `batchSize` records) and after each file.
+   */
   onProgress?: (progress: ImportProgress) => void;
 }
 
