@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../db/open-database.js';
 import { findAccount, listAccounts } from '../db/repositories/accounts.repository.js';
-import { settleEventStatistics } from '../db/repositories/events-load-statistics.js';
+import { settleAfterLoad } from '../db/repositories/events-load-statistics.js';
 import type { Database } from '../db/schema.js';
 import { DEFAULT_BATCH_SIZE, shouldBulkLoad } from '../domain/events/ingest-batch-writer.js';
 import {
@@ -217,15 +217,7 @@ export function registerImportCommand(program: Command): void {
         } finally {
           progress.stop();
         }
-        if (summary.imported > 0) {
-          // Part of the load as the user waits for it: counted in its seconds.
-          const settling = performance.now();
-          await settleEventStatistics(handle.db);
-          summary = {
-            ...summary,
-            seconds: summary.seconds + (performance.now() - settling) / 1000,
-          };
-        }
+        summary = await settleAfterLoad(handle.db, summary, summary.imported);
         process.stdout.write(
           opts.json
             ? `${JSON.stringify({ accountId, ...summary })}\n`

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../db/open-database.js';
-import { settleEventStatistics } from '../db/repositories/events-load-statistics.js';
+import { settleAfterLoad } from '../db/repositories/events-load-statistics.js';
 import { DEFAULT_BATCH_SIZE, shouldBulkLoad } from '../domain/events/ingest-batch-writer.js';
 import {
   ensureAccounts,
@@ -132,15 +132,7 @@ export function registerSeedCommand(program: Command): void {
         } finally {
           progress.stop();
         }
-        if (summary.inserted > 0) {
-          // Part of the load as the user waits for it: counted in its seconds.
-          const settling = performance.now();
-          await settleEventStatistics(handle.db);
-          summary = {
-            ...summary,
-            seconds: summary.seconds + (performance.now() - settling) / 1000,
-          };
-        }
+        summary = await settleAfterLoad(handle.db, summary, summary.inserted);
         process.stdout.write(
           opts.json
             ? `${JSON.stringify({ accounts, createdAccounts: created, now: formatIsoSeconds(now), days, ...summary })}\n`
