@@ -7,9 +7,9 @@ import { indexEvent } from '../../db/repositories/event-columns.js';
 import { uniqueInOrder } from '../../db/repositories/events.repository.js';
 import type { PendingEvent } from '../../db/repositories/events-native-insert.js';
 import { packEvents } from '../../db/repositories/packed-events.js';
-import { validateEvent } from '../../intake/event-validation.js';
 import { readEventsFromFile } from '../../intake/readers/read-events-from-file.js';
 import { batchPoster } from './batch-thread.js';
+import { importOutcome } from './import-record.js';
 import type { ImportThreadData, ImportThreadMessage } from './import-thread.js';
 import type { ImportProblem } from './ingest-files.js';
 
@@ -43,26 +43,15 @@ let bytesBefore = 0;
 for (const file of data.files) {
   const reader = readEventsFromFile(file.path);
   for await (const r of reader) {
-    const unit = reader.format === 'json-array' ? 'element' : 'line';
     read += 1;
     sincePost += 1;
-    if ('error' in r) {
+    const at = { file: file.path, format: reader.format };
+    const outcome = importOutcome(r, at, validation, () => Date.now() + nowOffset);
+    if ('problem' in outcome) {
       rejected += 1;
-      problems.push({ file: file.path, line: r.line, unit, code: 'Unreadable', message: r.error });
+      problems.push(outcome.problem);
     } else {
-      const result = validateEvent(r.record, { ...validation, now: Date.now() + nowOffset });
-      if (!result.ok) {
-        rejected += 1;
-        problems.push({
-          file: file.path,
-          line: r.line,
-          unit,
-          code: result.code,
-          message: result.message,
-        });
-      } else {
-        batch.push({ accountId: validation.accountId, ...indexEvent(result.event, result.json) });
-      }
+      batch.push({ accountId: validation.accountId, ...indexEvent(outcome.event, outcome.json) });
     }
     const full = batch.length >= batchSize;
     if (full || sincePost >= batchSize) postProgress(bytesBefore + reader.bytesRead, full);

@@ -54,7 +54,10 @@ export class IngestBatchWriter {
     return this.pending.length;
   }
 
-  /** Queues one event (with its JSON when known); true when the batch is full and `flush()` should be awaited. */
+  /**
+   * Queues one event (with its JSON when known); true when the batch is full and `flush()`
+   * should be awaited.
+   */
   add(accountId: string, event: EventObject, json?: string): boolean {
     this.pending.push({ accountId, event, json });
     return this.pending.length >= this.batchSize;

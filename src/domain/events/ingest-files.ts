@@ -5,10 +5,11 @@ import {
   withBulkEventLoad,
 } from '../../db/repositories/events-bulk-load.js';
 import type { Database } from '../../db/schema.js';
-import { type ValidationContext, validateEvent } from '../../intake/event-validation.js';
+import type { ValidationContext } from '../../intake/event-validation.js';
 import type { InputFile } from '../../intake/readers/list-input-files.js';
 import { readEventsFromFile } from '../../intake/readers/read-events-from-file.js';
 import type { Clock } from '../../lib/clock.js';
+import { importOutcome } from './import-record.js';
 import { importedBatches } from './import-thread.js';
 import { DEFAULT_BATCH_SIZE, IngestBatchWriter } from './ingest-batch-writer.js';
 
@@ -150,17 +151,12 @@ async function importWith(
   for (const file of options.files) {
     const reader = readEventsFromFile(file.path);
     for await (const r of reader) {
-      const unit = reader.format === 'json-array' ? 'element' : 'line';
       // Every record counts, readable or not, so read = imported + duplicates + rejected.
       read += 1;
-      if ('error' in r) {
-        reject({ file: file.path, line: r.line, unit, code: 'Unreadable', message: r.error });
-        continue;
-      }
-      const result = validateEvent(r.record, { ...options.validation, now: options.clock.now() });
-      if (!result.ok) {
-        reject({ file: file.path, line: r.line, unit, code: result.code, message: result.message });
-      } else if (writer.add(options.validation.accountId, result.event, result.json)) {
+      const at = { file: file.path, format: reader.format };
+      const outcome = importOutcome(r, at, options.validation, () => options.clock.now());
+      if ('problem' in outcome) reject(outcome.problem);
+      else if (writer.add(options.validation.accountId, outcome.event, outcome.json)) {
         await writer.flush();
       }
       if (read % PROGRESS_EVERY === 0)
