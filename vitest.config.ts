@@ -6,6 +6,9 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // process. Integration and acceptance run once per database: `DB=sqlite` or `DB=postgres` picks
 // one, unset runs both. The PostgreSQL projects start their own throw-away server
 // (test/setup/postgres.global-setup.ts).
+/** Each test file's own temporary root, removed after the file (test/setup/temp-root.ts). */
+const SETUP_FILES = ['test/setup/temp-root.ts'];
+
 const DATABASES = (process.env.DB ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 
 /**
@@ -39,6 +42,7 @@ function tier(
       name: db === 'sqlite' ? name : `${name}-pg`,
       include: name === 'unit' ? DATABASE_UNIT_TESTS : [`test/${name}/**/*.test.ts`],
       environment: 'node',
+      setupFiles: SETUP_FILES,
       env: { DB: db },
       ...(db === 'postgres' ? { globalSetup: ['test/setup/postgres.global-setup.ts'] } : {}),
       ...timeouts,
@@ -60,6 +64,7 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
           env: { DB: 'sqlite' },
           environment: 'node',
+          setupFiles: SETUP_FILES,
         },
       },
       ...(DATABASES.includes('postgres')
@@ -74,6 +79,7 @@ export default defineConfig({
                 name: 'browser',
                 include: ['test/browser/**/*.test.ts'],
                 environment: 'node',
+                setupFiles: SETUP_FILES,
                 env: { DB: 'sqlite' },
                 testTimeout: 60_000,
                 hookTimeout: 60_000,
