@@ -103,14 +103,25 @@ for (const b of only) if (!ALL.includes(b)) throw new Error(`--only: unknown ben
 only.add('seed');
 
 /**
- * Free disk first: ~4 KB per event in the store (JSON, ~30 index entries, WAL) and ~1 KB
- * per event per delivered copy, with room to spare. Refusing beats filling a shared disk.
+ * Free disk first: ~4 KB per event in a store (JSON, its index entries, WAL), ~1 KB per event
+ * for the seed's bare-insert baseline and an import's NDJSON file, ~1 KB per event per delivered
+ * copy; only the stores the chosen benchmarks make, with room to spare. Refusing beats filling
+ * a shared disk.
  */
 function checkDisk(root: string): void {
   const s = statfsSync(root);
   const free = s.bavail * s.bsize;
-  // The dense store, its import copy (with the NDJSON file), the ingest store, the sparse one.
-  const need = (2 * events + Math.min(events, 200_000) + sparseEvents) * (4_096 + 2 * 1_024) * 1.5;
+  const store = 4_096;
+  const copy = 1_024;
+  const history = ['history-file', 'history-file-oss', 'history-sls', 'history-oss'].filter((b) =>
+    only.has(b as Bench),
+  ).length;
+  const bytes =
+    events * (store + copy + history * copy) +
+    (only.has('import') ? events * (store + copy) : 0) +
+    (only.has('ingest') ? Math.min(events, 200_000) * store : 0) +
+    (only.has('history-sparse') ? sparseEvents * (store + 2 * copy) : 0);
+  const need = bytes * 1.5;
   if (free < need) {
     throw new Error(
       `${root} has ${(free / 2 ** 30).toFixed(1)} GiB free; ${events} events need about ${(need / 2 ** 30).toFixed(1)} GiB`,
