@@ -160,6 +160,41 @@ describe('the RPC gateway (in-process app, real SQLite)', () => {
     expect(recorded).toEqual([String(answers.find((r) => r.status === 200)?.body.RequestId)]);
   });
 
+  it('refuses a replayed Write Action before it runs; a Read one after its read, unaudited', async () => {
+    // A Write Action's nonce is recorded before it runs: replayed after the trail was deleted,
+    // CreateTrail is refused and makes no trail again.
+    const nonce = randomBytes(8).toString('hex');
+    const create = { Name: `replay-${nonce}`, OssBucketName: 'bucket-a' };
+    const created = await send(t.app, v1({ nonce, action: 'CreateTrail', params: create }));
+    expect(created.status).toBe(200);
+    const deleted = await send(t.app, v1({ action: 'DeleteTrail', params: { Name: create.Name } }));
+    expect(deleted.status).toBe(200);
+    expectError(
+      await send(t.app, v1({ nonce, action: 'CreateTrail', params: create })),
+      400,
+      'SignatureNonceUsed',
+    );
+    const trails = await send(
+      t.app,
+      v1({ action: 'DescribeTrails', params: { NameList: create.Name } }),
+    );
+    expect(trails.body.TrailList).toEqual([]);
+    // A Read Action's nonce goes into the commit of its self-audit record: a replay is
+    // refused the same way, whichever signature version, and recorded once.
+    const readNonce = randomBytes(8).toString('hex');
+    const first = await send(t.app, v3({ nonce: readNonce, action: 'DescribeTrails' }));
+    expect(first.status).toBe(200);
+    const replay = await send(t.app, v1({ nonce: readNonce, action: 'DescribeTrails' }));
+    expectError(replay, 400, 'SignatureNonceUsed');
+    const rows = await t.handle.db.selectFrom('events').select('event_json').execute();
+    const requestIds = rows.map(
+      (r) => (JSON.parse(r.event_json) as { requestId: string }).requestId,
+    );
+    expect(requestIds).toContain(String(first.body.RequestId));
+    expect(requestIds).not.toContain(String(replay.body.RequestId));
+    expect(requestIds.filter((id) => id === String(created.body.RequestId))).toHaveLength(1);
+  });
+
   it('a failed request does not burn its nonce', async () => {
     const nonce = randomBytes(8).toString('hex');
     expectError(

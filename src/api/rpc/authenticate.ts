@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { findAccessKey } from '../../db/repositories/access-keys.repository.js';
 import { rememberNonce } from '../../db/repositories/nonces.repository.js';
+import type { NonceWrite } from '../../db/repositories/request-writes.repository.js';
 import type { Database } from '../../db/schema.js';
 import type { AccessKeyLookup } from '../../domain/accounts/access-key-cache.js';
 import { checkSecurityToken } from '../../domain/accounts/security-token.js';
@@ -27,11 +28,18 @@ export interface AuthSettings {
   readonly nonces?: {
     rememberNonce(keyId: string, nonce: string, now: number, windowStart: number): Promise<boolean>;
   };
+  /**
+   * Check everything but the nonce and hand it back (`Authenticated.nonce`) for the caller to
+   * record in its self-audit commit: for a Read Action only (the gateway), whose replay may run.
+   */
+  readonly deferNonce?: boolean;
 }
 
 export interface Authenticated {
   caller: Caller;
   signature: ParsedSignature;
+  /** The nonce still to record, when `deferNonce` was asked for. */
+  nonce?: NonceWrite | undefined;
 }
 
 export function signatureFailureError(f: SignatureFailure): ApiError {
@@ -66,18 +74,20 @@ export async function authenticateParsed(
   if (tokenProblem) throw new ApiError(tokenProblem);
 
   const windowStart = s.now - s.nonceWindowMs;
+  const caller: Caller = {
+    accountId: key.account_id,
+    accessKeyId: key.id,
+    keyKind: key.kind,
+    admin: key.is_admin === 1,
+  };
+  if (s.deferNonce) {
+    const nonce = { accessKeyId: key.id, nonce: parsed.nonce, now: s.now, windowStart };
+    return { signature: parsed, caller, nonce };
+  }
   const fresh = s.nonces
     ? await s.nonces.rememberNonce(key.id, parsed.nonce, s.now, windowStart)
     : await rememberNonce(s.db, key.id, parsed.nonce, s.now, windowStart);
   if (!fresh) throw new ApiError('SignatureNonceUsed');
 
-  return {
-    signature: parsed,
-    caller: {
-      accountId: key.account_id,
-      accessKeyId: key.id,
-      keyKind: key.kind,
-      admin: key.is_admin === 1,
-    },
-  };
+  return { signature: parsed, caller };
 }

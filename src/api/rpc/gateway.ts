@@ -18,6 +18,12 @@ import { firstHeader, requestRegion } from './request-context.js';
  * account before the answer leaves (decisions §1 and §3); if that record cannot be written the
  * answer is a 500 InternalError, so nothing unaudited succeeds. Requests rejected before
  * authentication are logged and counted, never stored.
+ *
+ * A Read Action's nonce is recorded in the same commit as its self-audit event, not in one of
+ * its own before the Action runs ([G]: one commit per request instead of two; decisions §1 asks
+ * only that both commit before the answer). A replayed Read request therefore runs its read,
+ * but is answered SignatureNonceUsed and not stored, as when the nonce is checked first. Write
+ * Actions record the nonce first, so a replay never runs one.
  */
 export function registerRpcGateway(
   app: FastifyInstance,
@@ -43,10 +49,12 @@ export function registerRpcGateway(
     let action: string | undefined;
     let definition: ActionDefinition | undefined;
     let audited = false;
+    let auditAttempted = false;
+    let replayed = false;
 
     const audit = async (error: ApiError | undefined): Promise<void> => {
-      if (!auth || audited) return;
-      audited = true;
+      if (!auth || auditAttempted) return;
+      auditAttempted = true;
       const name = action ?? '';
       const event = selfAuditEvent({
         caller: auth.caller,
@@ -64,7 +72,14 @@ export function registerRpcGateway(
         securityToken: auth.signature.securityToken,
         error: error && { code: error.code, message: error.message },
       });
-      await auditWriter.write(auth.caller.accountId, event);
+      audited = await auditWriter.write(auth.caller.accountId, event, auth.nonce);
+      if (!audited) {
+        // The deferred nonce was used already: a replay, refused like one caught before the Action.
+        auth = undefined;
+        replayed = true;
+        rejectedBeforeAuth += 1;
+        throw new ApiError('SignatureNonceUsed');
+      }
     };
 
     try {
@@ -77,6 +92,7 @@ export function registerRpcGateway(
       if (!parsed.ok) throw signatureFailureError(parsed);
       // Named in the log line even when the signature is refused next (never in metrics labels).
       action = parsed.action ?? '';
+      const wanted = ACTIONS.get(action);
       auth = await authenticateParsed(parsed, {
         db: services.db,
         now: (services.wallClock ?? clock).now(),
@@ -84,6 +100,7 @@ export function registerRpcGateway(
         nonceWindowMs: config.auth.nonceWindowSeconds * 1000,
         nonces: auditWriter,
         keys: services.accessKeys,
+        deferNonce: wanted?.eventRW === 'Read' && parsed.version === API_VERSION,
       });
       action = auth.signature.action ?? '';
       if (auth.signature.version !== API_VERSION) throw new ApiError('InvalidVersion');
@@ -105,7 +122,7 @@ export function registerRpcGateway(
       logRequest(200, undefined);
       return sendSuccess(reply, requestId, result);
     } catch (e) {
-      if (!auth) rejectedBeforeAuth += 1;
+      if (!auth && !replayed) rejectedBeforeAuth += 1;
       return answerWithError(reply, e, { requestId, host, logger, audit, log: logRequest });
     }
 

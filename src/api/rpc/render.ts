@@ -49,7 +49,8 @@ export function sendError(
 /**
  * The error path every authenticated endpoint shares: translate the error, record it in the
  * self-audit trail (a failed record turns the answer into InternalError: nothing unaudited
- * leaves), log, answer.
+ * leaves; a record refused with an ApiError, a Read request's nonce found used, answers that
+ * error instead), log, answer.
  */
 export async function answerWithError(
   reply: FastifyReply,
@@ -66,11 +67,15 @@ export async function answerWithError(
   try {
     await context.audit(error);
   } catch (auditFailure) {
-    context.logger.error(
-      { err: auditFailure, requestId: context.requestId },
-      'self-audit record could not be written',
-    );
-    error = new ApiError('InternalError');
+    if (auditFailure instanceof ApiError) {
+      error = auditFailure;
+    } else {
+      context.logger.error(
+        { err: auditFailure, requestId: context.requestId },
+        'self-audit record could not be written',
+      );
+      error = new ApiError('InternalError');
+    }
   }
   context.log(error.status, error.code);
   return sendError(reply, context.requestId, context.host, error);

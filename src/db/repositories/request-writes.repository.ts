@@ -23,17 +23,25 @@ const NONCE_UPSERT = `insert into used_nonces (access_key_id, nonce, seen_at) va
 const nonceStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
 
 /**
+ * A self-audit event, and the nonce (by its index in the group's nonces) it is stored only with:
+ * a Read Action's request records its nonce in its self-audit commit (EventWriter).
+ */
+export type RequestEvent = AccountEvent & { nonceAt?: number | undefined };
+
+/**
  * The API's per-request writes of many concurrent requests in ONE transaction ([G] group
  * commit): each nonce is recorded exactly as rememberNonce does (one upsert that is also the
- * replay check) and the self-audit events are stored like insertAccountEvents. Returns, per
- * nonce in the given order, whether it was fresh. Nonces are written in (key, nonce) order so
- * two PostgreSQL nodes committing overlapping groups cannot deadlock; a transient conflict
- * runs the whole group again, since nothing of it is answered before the commit.
+ * replay check) and the self-audit events are stored like insertAccountEvents, except an event
+ * tied to a nonce that was not fresh (a replay: not audited, as a replay refused before its
+ * Action is not). Returns, per nonce in the given order, whether it was fresh. Nonces are
+ * written in (key, nonce) order so two PostgreSQL nodes committing overlapping groups cannot
+ * deadlock; a transient conflict runs the whole group again, since nothing of it is answered
+ * before the commit.
  */
 export async function commitRequestWrites(
   db: Kysely<Database>,
   nonces: readonly NonceWrite[],
-  events: readonly AccountEvent[],
+  events: readonly RequestEvent[],
 ): Promise<boolean[]> {
   // Index first: an event without id or time fails the group before anything is written.
   const indexed = events.map((e) => ({ accountId: e.accountId, ...indexEvent(e.event) }));
@@ -45,6 +53,11 @@ export async function commitRequestWrites(
         byCodeUnit(a.n.nonce, b.n.nonce) ||
         a.i - b.i,
     );
+  const kept = <T>(items: readonly T[], fresh: readonly boolean[]): T[] =>
+    items.filter((_, at) => {
+      const nonceAt = events[at]?.nonceAt;
+      return nonceAt === undefined || fresh[nonceAt] === true;
+    });
   const native = nativeSqliteOf(db);
   if (native) {
     return db.transaction().execute(async () => {
@@ -57,7 +70,7 @@ export async function commitRequestWrites(
       for (const { n, i } of order) {
         fresh[i] = upsert.run(n.accessKeyId, n.nonce, n.now, n.windowStart).changes > 0;
       }
-      insertEventsNative(native, uniqueInOrder(indexed, 'given'));
+      insertEventsNative(native, uniqueInOrder(kept(indexed, fresh), 'given'));
       return fresh;
     });
   }
@@ -67,9 +80,9 @@ export async function commitRequestWrites(
         trx,
         order.map((o) => o.n),
       );
-      await insertAccountEventsIn(trx, events);
       const fresh = new Array<boolean>(nonces.length);
       for (const [at, { i }] of order.entries()) fresh[i] = sortedFresh[at] === true;
+      await insertAccountEventsIn(trx, kept(events, fresh));
       return fresh;
     }),
   );

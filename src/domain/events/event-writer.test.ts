@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_TIME, sampleEvent } from '../../../test/helpers/sample-events.js';
 import { openTestDatabase } from '../../../test/helpers/test-database.js';
+import type { EventObject } from '../../db/repositories/event-columns.js';
 import { EventWriter } from './event-writer.js';
 
 describe('EventWriter', () => {
@@ -70,6 +71,39 @@ describe('EventWriter', () => {
       await handle.close();
     }
   });
+  it('stores an event given with its nonce only when the nonce is fresh, in the same commit', async () => {
+    const handle = await openTestDatabase();
+    try {
+      const writer = new EventWriter(handle.db);
+      const now = BASE_TIME;
+      const nonce = (n: string, at = now) => ({
+        accessKeyId: 'LTAIkey1',
+        nonce: n,
+        now: at,
+        windowStart: at - 15 * 60_000,
+      });
+      const [first, replayBefore, second, replayInGroup, plain] = [1, 2, 3, 4, 5].map(() =>
+        sampleEvent(BASE_TIME),
+      ) as [EventObject, EventObject, EventObject, EventObject, EventObject];
+      expect(await writer.rememberNonce('LTAIkey1', 'seen', now - 1000, now - 60_000)).toBe(true);
+      const stored = await Promise.all([
+        writer.write('1000000000000001', first, nonce('a')),
+        writer.write('1000000000000001', replayBefore, nonce('seen')),
+        writer.write('1000000000000001', second, nonce('b')),
+        // The same nonce twice in one group: the first sighting wins, wherever it stands.
+        writer.write('1000000000000001', replayInGroup, nonce('a')),
+        writer.write('1000000000000001', plain),
+      ]);
+      expect(stored).toEqual([true, false, true, false, true]);
+      const rows = await handle.db.selectFrom('events').select('event_id').orderBy('seq').execute();
+      expect(rows.map((r) => r.event_id)).toEqual([first, second, plain].map((e) => e.eventId));
+      // Recorded: a later plain nonce check refuses them.
+      expect(await writer.rememberNonce('LTAIkey1', 'b', now + 1000, now - 60_000)).toBe(false);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('judges each nonce by its own window, in one group or spread over several', async () => {
     const handle = await openTestDatabase();
     try {
@@ -105,7 +139,7 @@ describe('EventWriter', () => {
     try {
       const writer = new EventWriter(handle.db);
       const events = Array.from({ length: 30 }, () => sampleEvent(BASE_TIME));
-      const pending: Promise<void>[] = [];
+      const pending: Promise<boolean>[] = [];
       // Ten turns of the event loop, three writes each: later ones meet a group in flight.
       for (let turn = 0; turn < 10; turn++) {
         for (const e of events.slice(turn * 3, turn * 3 + 3)) {
