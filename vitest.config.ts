@@ -52,6 +52,8 @@ function tier(
 
 export default defineConfig({
   test: {
+    // The run's temporary directory, removed at its end (test/setup/temp-run-root.ts).
+    globalSetup: ['test/setup/temp-run-root.ts'],
     // One file per core, at least two. Vitest's default (cores - 1) runs a 2-core machine one
     // file at a time, while most integration and acceptance files spend much of their time
     // waiting on a child server, a database or a delivery poll: measured on 2 cores, the

@@ -11,7 +11,8 @@ import { afterAll } from 'vitest';
  * runs on one machine).
  */
 const outer = tmpdir();
-const root = mkdtempSync(path.join(outer, 'opentrail-tests-'));
+// Inside the run's own directory (temp-run-root.ts) when the run made one.
+const root = mkdtempSync(path.join(process.env.OPENTRAIL_TEST_TMP_ROOT ?? outer, 'file-'));
 process.env.TMPDIR = root;
 
 // Registered before the test file's hooks, so it runs after them (vitest runs after-hooks as a stack).
