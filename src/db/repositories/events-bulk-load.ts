@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
@@ -24,17 +25,30 @@ export type StorePacked = (batch: PackedEvents) => number;
 const KEPT_INDEX = 'events_account_event_id';
 
 /**
- * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a
- * 256 MiB page cache keeps the growing unique index and the new pages from spilling to the WAL
- * in the middle of the load (insert phase 34k → 47k events/s). Every CREATE INDEX reads the
- * whole table again (~2.5 KB a row with its JSON); through a memory map (at most 2 GB in this
+ * The load's page cache, in KiB: an eighth of the machine's memory, at least 256 MiB and at most
+ * 1 GiB (SQLite takes the pages only as the load needs them). At 10 M events the kept unique
+ * (account, eventId) index is ~670 MB of random keys: with 256 MiB its inserts missed the cache,
+ * each a read and an evicted page's write, and the rows went in at ~27,700/s; with 1 GiB at
+ * ~44,700/s (the whole 10 M seed 643 → 494 s, [G] round 8). Up to 1 M nothing changes: the index
+ * fits either way.
+ */
+function loadCacheKiB(): number {
+  const eighth = Math.floor(totalmem() / 8 / 1024);
+  return Math.min(1024 * 1024, Math.max(256 * 1024, eighth));
+}
+
+/**
+ * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a big
+ * page cache (loadCacheKiB) keeps the growing unique index and the new pages from spilling in
+ * the middle of the load (insert phase 34k → 47k events/s at 200k with 256 MiB). Every CREATE
+ * INDEX reads the whole table again (~2.5 KB a row with its JSON); through a memory map (at most 2 GB in this
  * build) instead of read(2) into the page cache, the indexes of 200k events built in 7–9 s
  * instead of 11–14 s (round 4). The sorter's runs go to temporary files (SQLite's default
  * place), not memory: with temp_store = MEMORY, SQLite gives the sorter no helper thread at
  * all, whatever `threads` says (round 5; see indexBuildCacheKiB).
  */
 const LOAD_PRAGMAS = [
-  'cache_size = -262144',
+  `cache_size = -${loadCacheKiB()}`,
   'temp_store = FILE',
   'threads = 2',
   'mmap_size = 2147418112',
