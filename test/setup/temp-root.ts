@@ -15,7 +15,7 @@ const outer = tmpdir();
 const root = mkdtempSync(path.join(process.env.OPENTRAIL_TEST_TMP_ROOT ?? outer, 'file-'));
 process.env.TMPDIR = root;
 
-// Registered before the test file's hooks, so it runs after them (vitest runs after-hooks as a stack).
+// Registered before the test file's hooks, so it runs after them (after-hooks run as a stack).
 afterAll(() => {
   process.env.TMPDIR = outer;
   try {

@@ -41,11 +41,11 @@ function loadCacheKiB(): number {
  * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a big
  * page cache (loadCacheKiB) keeps the growing unique index and the new pages from spilling in
  * the middle of the load (insert phase 34k → 47k events/s at 200k with 256 MiB). Every CREATE
- * INDEX reads the whole table again (~2.5 KB a row with its JSON); through a memory map (at most 2 GB in this
- * build) instead of read(2) into the page cache, the indexes of 200k events built in 7–9 s
- * instead of 11–14 s (round 4). The sorter's runs go to temporary files (SQLite's default
- * place), not memory: with temp_store = MEMORY, SQLite gives the sorter no helper thread at
- * all, whatever `threads` says (round 5; see indexBuildCacheKiB).
+ * INDEX reads the whole table again (~2.5 KB a row with its JSON); through a memory map (at
+ * most 2 GB in this build) instead of read(2) into the page cache, the indexes of 200k events
+ * built in 7–9 s instead of 11–14 s (round 4). The sorter's runs go to temporary files
+ * (SQLite's default place), not memory: with temp_store = MEMORY, SQLite gives the sorter no
+ * helper thread at all, whatever `threads` says (round 5; see indexBuildCacheKiB).
  */
 const LOAD_PRAGMAS = [
   `cache_size = -${loadCacheKiB()}`,
