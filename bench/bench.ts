@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startS3rver } from '../test/helpers/s3rver.js';
-import { apiBench, type Key } from './api-bench.js';
+import { apiBench, type Key, warmUpRequests } from './api-bench.js';
 import { historyRow, runHistoryJob, scanGzipBaseline } from './history-bench.js';
 import { importBench, ingestBench } from './intake-bench.js';
 import { liveBench } from './live-bench.js';
@@ -335,7 +335,7 @@ async function main(): Promise<void> {
       settings: [
         databaseUrl ? 'PostgreSQL' : 'SQLite (WAL, synchronous=NORMAL)',
         'serve with its defaults (self-audit on, nonces persisted)',
-        `events ${events}, API requests ${apiRequests} per case, ${connections} connections, ${lookups} lookups`,
+        `events ${events}, API requests ${apiRequests} per case after ${warmUpRequests(apiRequests)} to warm up, ${connections} connections, ${lookups} lookups`,
       ].join('; '),
       elapsedSeconds: (performance.now() - startedAt) / 1000,
     };
