@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
 import { call, type Variant } from '../helpers/sdk-clients.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { expectFailure } from '../helpers/trails.js';
@@ -165,5 +166,31 @@ describe.each(PAIR)('advanced query templates via %s', (variant) => {
     const k = await fresh();
     const f = await expectFailure(variant, t, k, action, params, { code, status: 400 });
     expect(f.message).toContain(words);
+  });
+});
+
+describe('advanced query templates created in one millisecond', () => {
+  let t: TestApp;
+  // A clock that never moves: every template below is created in the same millisecond.
+  const clock = new ManualClock(Date.now());
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+  });
+  afterAll(() => t.close());
+
+  it('still list in the order they were created', async () => {
+    const k = await t.newKey({ newAccount: true });
+    const names = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    for (const name of names) {
+      await call('openapi V3', t, k, 'CreateAdvancedQueryTemplate', {
+        TemplateName: name,
+        TemplateSql: SQL,
+        SimpleQuery: true,
+      });
+    }
+    const page = (await call('openapi V3', t, k, 'DescribeAdvancedQueryTemplate', {
+      PageSize: 50,
+    })) as { TemplatePage: { TemplateList: Array<{ TemplateName: string }> } };
+    expect(page.TemplatePage.TemplateList.map((x) => x.TemplateName)).toEqual(names);
   });
 });

@@ -3,13 +3,23 @@ import type { AdvancedQueryTemplatesTable, Database } from '../schema.js';
 
 export type QueryTemplateRow = Selectable<AdvancedQueryTemplatesTable>;
 
+/**
+ * Stores a template. Its `created_at` is `row.created_at` or, when the account already has a
+ * template at or after that millisecond, one past the newest: DescribeAdvancedQueryTemplate
+ * lists oldest first, and two templates created in one millisecond would otherwise be ordered
+ * by their random ids. One statement, so SQLite's single writer keeps it strict; on
+ * PostgreSQL only truly concurrent creates can still share a millisecond.
+ */
 export async function insertQueryTemplate(
   db: Kysely<Database>,
   row: Insertable<AdvancedQueryTemplatesTable>,
 ): Promise<QueryTemplateRow> {
+  const at = row.created_at;
+  const createdAt = sql<number>`coalesce((select max(created_at) + 1 from advanced_query_templates
+    where account_id = ${row.account_id} and created_at >= ${at}), ${at})`;
   return db
     .insertInto('advanced_query_templates')
-    .values(row)
+    .values({ ...row, created_at: createdAt })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
