@@ -1,4 +1,3 @@
-import { totalmem } from 'node:os';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
@@ -18,37 +17,32 @@ export type StoreEvents = (items: readonly AccountEvent[]) => Promise<InsertResu
 export type StorePacked = (batch: PackedEvents) => number;
 
 /**
- * The unique (account, eventId) index stays during a load: it is what makes a repeated or
- * overlapping load add nothing (decisions §3), and the rows' own B-tree and the resources'
- * primary key grow in sequence order anyway.
+ * The unique (account, eventId) index: built first after the load, since duplicates the load
+ * brought are removed before it can be (withBulkEventLoad), and the other indexes must not
+ * hold the removed rows.
  */
-const KEPT_INDEX = 'events_account_event_id';
+const UNIQUE_INDEX = 'events_account_event_id';
 
 /**
- * The load's page cache, in KiB: an eighth of the machine's memory, at least 256 MiB and at most
- * 1 GiB (SQLite takes the pages only as the load needs them). At 10 M events the kept unique
- * (account, eventId) index is ~670 MB of random keys: with 256 MiB its inserts missed the cache,
- * each a read and an evicted page's write, and the rows went in at ~27,700/s; with 1 GiB at
- * ~44,700/s (the whole 10 M seed 643 → 494 s, [G] round 8). Up to 1 M nothing changes: the index
- * fits either way.
+ * The load's page cache, in KiB. Every B-tree the load writes grows in sequence order (the
+ * rows, the resources' primary key), so the pages it needs are the rightmost few and a big
+ * cache only holds dirty pages back until the commit writes them all at once: with 1 GiB the
+ * commit of a 1 M-event seed took ~3.8 s, with 16–64 MiB ~1.1 s, the load itself no slower
+ * ([G] round 10). 64 MiB: room for the statement journal and the temp table of duplicates.
  */
-function loadCacheKiB(): number {
-  const eighth = Math.floor(totalmem() / 8 / 1024);
-  return Math.min(1024 * 1024, Math.max(256 * 1024, eighth));
-}
+const LOAD_CACHE_KIB = 64 * 1024;
 
 /**
- * Settings for the load only, measured on 200k seeded events ([G], docs/benchmarks.md): a big
- * page cache (loadCacheKiB) keeps the growing unique index and the new pages from spilling in
- * the middle of the load (insert phase 34k → 47k events/s at 200k with 256 MiB). Every CREATE
- * INDEX reads the whole table again (~2.5 KB a row with its JSON); through a memory map (at
+ * Settings for the load only ([G], docs/benchmarks.md): a page cache of its own
+ * (LOAD_CACHE_KIB). Every CREATE INDEX reads the whole table again (~1.2 KB a row with its
+ * JSON); through a memory map (at
  * most 2 GB in this build) instead of read(2) into the page cache, the indexes of 200k events
  * built in 7–9 s instead of 11–14 s (round 4). The sorter's runs go to temporary files
  * (SQLite's default place), not memory: with temp_store = MEMORY, SQLite gives the sorter no
  * helper thread at all, whatever `threads` says (round 5; see indexBuildCacheKiB).
  */
 const LOAD_PRAGMAS = [
-  `cache_size = -${loadCacheKiB()}`,
+  `cache_size = -${LOAD_CACHE_KIB}`,
   'temp_store = FILE',
   'threads = 2',
   'mmap_size = 2147418112',
@@ -69,13 +63,31 @@ function indexBuildCacheKiB(rows: number): number {
   return Math.min(128 * 1024, Math.max(4 * 1024, Math.round((rows * 80) / 8 / 1024)));
 }
 
+/** What a bulk load returned, and the duplicates found once it had stored everything. */
+export interface BulkLoadResult<T> {
+  value: T;
+  /**
+   * Events the load's batches stored that repeated an (account, eventId) already in the
+   * store or earlier in the load: removed before the commit, so never visible. The batches'
+   * own counts included them as stored.
+   */
+  lateDuplicates: number;
+}
+
 /**
  * A bulk load into the event store ([G], docs/benchmarks.md): `seed` and `import` when no
- * server is running on the SQLite file. Maintaining the ~17 lookup indexes row by row costs
+ * server is running on the SQLite file. Maintaining the ~18 event indexes row by row costs
  * SQLite ~20 random B-tree descents per event; building each index once from the loaded table
- * sorts instead, several times faster. So, in ONE transaction: drop the lookup indexes, store
- * every batch `fn` hands over (prepared statements, unique index still enforced), create the
+ * sorts instead, several times faster. So, in ONE transaction: drop the event indexes, store
+ * every batch `fn` hands over (prepared statements), remove the rows that repeat an
+ * (account, eventId) (the first stored stays: what "on conflict do nothing" keeps), create the
  * indexes again from their stored definitions, commit.
+ *
+ * The unique (account, eventId) index goes too ([G] round 10): its random keys made every row
+ * a B-tree descent, ~2.4 s of a 1 M-event seed and the bound of a 10 M one (a 670 MB index
+ * that no page cache holds). Built after, it is one sort; when it cannot be built, the load
+ * brought duplicates, and they are found in one more sort (removeDuplicates) and it is built
+ * again. A removed duplicate leaves a gap in the sequences, as a rolled-back insert does.
  *
  * Crash rule: nothing is visible, and nothing is kept, before the commit. A load killed at any
  * point (kill -9 included) leaves the store exactly as it was, indexes and all, and running it
@@ -86,7 +98,7 @@ function indexBuildCacheKiB(rows: number): number {
 export async function withBulkEventLoad<T>(
   db: Kysely<Database>,
   fn: (store: StoreEvents, storePacked: StorePacked) => Promise<T>,
-): Promise<T> {
+): Promise<BulkLoadResult<T>> {
   const raw = nativeSqliteOf(db);
   if (!raw) throw new Error('a bulk event load needs the SQLite store');
   // Holding Kysely's one connection keeps every other query of this process off it.
@@ -99,13 +111,16 @@ export async function withBulkEventLoad<T>(
     const rollbackJournal = useRollbackJournal(raw);
     raw.exec('BEGIN IMMEDIATE');
     try {
-      const indexes = raw
-        .prepare(
-          `select name, sql from sqlite_master where type = 'index' and tbl_name in ('events', 'event_resources') and sql is not null and name <> ?`,
-        )
-        .all(KEPT_INDEX) as Array<{ name: string; sql: string }>;
+      const indexes = (
+        raw
+          .prepare(
+            `select name, sql from sqlite_master where type = 'index' and tbl_name in ('events', 'event_resources') and sql is not null`,
+          )
+          .all() as Array<{ name: string; sql: string }>
+      ).sort((a, b) => Number(b.name === UNIQUE_INDEX) - Number(a.name === UNIQUE_INDEX));
+      if (indexes[0]?.name !== UNIQUE_INDEX) throw new Error(`the store has no ${UNIQUE_INDEX}`);
       for (const { name } of indexes) raw.exec(`drop index "${name.replaceAll('"', '""')}"`);
-      const out = await fn(
+      const value = await fn(
         async (items) => {
           if (items.length === 0) return { inserted: 0, duplicates: 0 };
           const indexed = items.map((i) => ({
@@ -119,9 +134,18 @@ export async function withBulkEventLoad<T>(
       );
       const rows = raw.prepare('select coalesce(max(seq), 0) from events').pluck().get() as number;
       raw.pragma(`cache_size = -${indexBuildCacheKiB(rows)}`);
-      for (const { sql } of indexes) raw.exec(sql);
+      const [unique, ...rest] = indexes.map((i) => i.sql);
+      let lateDuplicates = 0;
+      try {
+        raw.exec(unique as string);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+        lateDuplicates = removeDuplicates(raw);
+        raw.exec(unique as string);
+      }
+      for (const sql of rest) raw.exec(sql);
       raw.exec('COMMIT');
-      return out;
+      return { value, lateDuplicates };
     } catch (e) {
       if (raw.inTransaction) raw.exec('ROLLBACK');
       throw e;
@@ -130,6 +154,31 @@ export async function withBulkEventLoad<T>(
       for (const p of before) raw.pragma(p);
     }
   });
+}
+
+/**
+ * Deletes every event whose (account, eventId) an earlier event (lower seq) has, with its
+ * resource rows; returns how many. One window over the store: only a load that repeated
+ * events gets here, and a bulk load's store holds at most as many events as it brings
+ * (shouldBulkLoad).
+ */
+function removeDuplicates(raw: BetterSqlite3.Database): number {
+  raw.exec(`create temp table bulk_load_duplicates (seq integer primary key)`);
+  try {
+    raw.exec(`insert into bulk_load_duplicates (seq)
+      select seq from (
+        select seq, row_number() over (partition by account_id, event_id order by seq) as n
+        from events
+      ) where n > 1`);
+    raw.exec(
+      'delete from event_resources where seq in (select seq from temp.bulk_load_duplicates)',
+    );
+    return raw
+      .prepare('delete from events where seq in (select seq from temp.bulk_load_duplicates)')
+      .run().changes;
+  } finally {
+    raw.exec('drop table temp.bulk_load_duplicates');
+  }
 }
 
 /**

@@ -89,13 +89,20 @@ export interface SeedSummary extends SeedProgress {
 export async function seedEvents(options: SeedOptions): Promise<SeedSummary> {
   if (!options.bulk) return seedWith(options, undefined);
   const started = performance.now();
-  const summary = await withBulkEventLoad(options.db, (store, storePacked) =>
-    options.generatorThread === false
-      ? seedWith(options, store)
-      : seedFromThread(options, storePacked),
+  const { value: summary, lateDuplicates } = await withBulkEventLoad(
+    options.db,
+    (store, storePacked) =>
+      options.generatorThread === false
+        ? seedWith(options, store)
+        : seedFromThread(options, storePacked),
   );
   // The load's time includes building the indexes and the commit.
-  return { ...summary, seconds: (performance.now() - started) / 1000 };
+  return {
+    ...summary,
+    inserted: summary.inserted - lateDuplicates,
+    duplicates: summary.duplicates + lateDuplicates,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** A bulk seed whose events come generated, indexed and ordered from seed-thread.ts. */
