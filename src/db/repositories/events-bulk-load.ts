@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { startBackgroundFlush } from '../dialects/sqlite-background-flush.js';
 import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
 import { indexEvent } from './event-columns.js';
@@ -110,6 +111,8 @@ export async function withBulkEventLoad<T>(
     for (const p of LOAD_PRAGMAS) raw.pragma(p);
     const rollbackJournal = useRollbackJournal(raw);
     raw.exec('BEGIN IMMEDIATE');
+    // The load's pages go to the database file, or to the WAL when it stays in WAL mode.
+    const flush = startBackgroundFlush(rollbackJournal ? raw.name : `${raw.name}-wal`);
     try {
       const indexes = (
         raw
@@ -136,6 +139,7 @@ export async function withBulkEventLoad<T>(
       raw.pragma(`cache_size = -${indexBuildCacheKiB(rows)}`);
       const [unique, ...rest] = indexes.map((i) => i.sql);
       let lateDuplicates = 0;
+      flush.kick();
       try {
         raw.exec(unique as string);
       } catch (e) {
@@ -143,13 +147,17 @@ export async function withBulkEventLoad<T>(
         lateDuplicates = removeDuplicates(raw);
         raw.exec(unique as string);
       }
-      for (const sql of rest) raw.exec(sql);
+      for (const sql of rest) {
+        flush.kick(); // each build blocks the event loop, and the timer with it
+        raw.exec(sql);
+      }
       raw.exec('COMMIT');
       return { value, lateDuplicates };
     } catch (e) {
       if (raw.inTransaction) raw.exec('ROLLBACK');
       throw e;
     } finally {
+      flush.stop();
       if (rollbackJournal) raw.pragma('journal_mode = WAL');
       for (const p of before) raw.pragma(p);
     }
