@@ -54,9 +54,8 @@ const LOAD_CACHE_KIB = 64 * 1024;
 /**
  * Settings for the load only ([G], docs/benchmarks.md): a page cache of its own
  * (LOAD_CACHE_KIB). Every CREATE INDEX reads the whole table again (~1.2 KB a row with its
- * JSON); through a memory map (at
- * most 2 GB in this build) instead of read(2) into the page cache, the indexes of 200k events
- * built in 7–9 s instead of 11–14 s (round 4). The sorter's runs go to temporary files
+ * JSON); through a memory map (at most 2 GB in this build) instead of read(2) into the page
+ * cache, the indexes of 200k events built in 7–9 s instead of 11–14 s (round 4). The sorter's runs go to temporary files
  * (SQLite's default place), not memory: with temp_store = MEMORY, SQLite gives the sorter no
  * helper thread at all, whatever `threads` says (round 5; see indexBuildCacheKiB).
  */
@@ -98,10 +97,10 @@ export interface BulkLoadResult<T> {
  * server is running on the SQLite file. Maintaining the ~18 event indexes row by row costs
  * SQLite ~20 random B-tree descents per event; building each index once from the loaded table
  * sorts instead, several times faster. So, in ONE transaction: drop the event indexes but
- * those a load appends to (KEPT_INDEXES), store
- * every batch `fn` hands over (prepared statements), remove the rows that repeat an
- * (account, eventId) (the first stored stays: what "on conflict do nothing" keeps), create the
- * indexes again from their stored definitions, commit.
+ * those a load appends to (KEPT_INDEXES), store every batch `fn` hands over (prepared
+ * statements), remove the rows that repeat an (account, eventId) (the first stored stays: what
+ * "on conflict do nothing" keeps), create the indexes again from their stored definitions,
+ * commit.
  *
  * The unique (account, eventId) index goes too ([G] round 10): its random keys made every row
  * a B-tree descent, ~2.4 s of a 1 M-event seed and the bound of a 10 M one (a 670 MB index
