@@ -55,9 +55,10 @@ const LOAD_CACHE_KIB = 64 * 1024;
  * Settings for the load only ([G], docs/benchmarks.md): a page cache of its own
  * (LOAD_CACHE_KIB). Every CREATE INDEX reads the whole table again (~1.2 KB a row with its
  * JSON); through a memory map (at most 2 GB in this build) instead of read(2) into the page
- * cache, the indexes of 200k events built in 7–9 s instead of 11–14 s (round 4). The sorter's runs go to temporary files
- * (SQLite's default place), not memory: with temp_store = MEMORY, SQLite gives the sorter no
- * helper thread at all, whatever `threads` says (round 5; see indexBuildCacheKiB).
+ * cache, the indexes of 200k events built in 7–9 s instead of 11–14 s (round 4). The sorter's
+ * runs go to temporary files (SQLite's default place), not memory: with temp_store = MEMORY,
+ * SQLite gives the sorter no helper thread at all, whatever `threads` says (round 5; see
+ * indexBuildCacheKiB).
  */
 const LOAD_PRAGMAS = [
   `cache_size = -${LOAD_CACHE_KIB}`,
@@ -141,7 +142,8 @@ export async function withBulkEventLoad<T>(
       )
         .filter((i) => !KEPT_INDEXES.has(i.name))
         .sort((a, b) => Number(b.name === UNIQUE_INDEX) - Number(a.name === UNIQUE_INDEX));
-      if (indexes[0]?.name !== UNIQUE_INDEX) throw new Error(`the store has no ${UNIQUE_INDEX}`);
+      const [unique, ...rest] = indexes;
+      if (unique?.name !== UNIQUE_INDEX) throw new Error(`the store has no ${UNIQUE_INDEX}`);
       for (const { name } of indexes) raw.exec(`drop index "${name.replaceAll('"', '""')}"`);
       const value = await fn(
         async (items) => {
@@ -157,17 +159,16 @@ export async function withBulkEventLoad<T>(
       );
       const rows = raw.prepare('select coalesce(max(seq), 0) from events').pluck().get() as number;
       raw.pragma(`cache_size = -${indexBuildCacheKiB(rows)}`);
-      const [unique, ...rest] = indexes.map((i) => i.sql);
       let lateDuplicates = 0;
       flush.kick();
       try {
-        raw.exec(unique as string);
+        raw.exec(unique.sql);
       } catch (e) {
         if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
         lateDuplicates = removeDuplicates(raw);
-        raw.exec(unique as string);
+        raw.exec(unique.sql);
       }
-      for (const sql of rest) {
+      for (const { sql } of rest) {
         flush.kick(); // each build blocks the event loop, and the timer with it
         raw.exec(sql);
       }
