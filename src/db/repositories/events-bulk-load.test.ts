@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BASE_TIME, sampleEvent } from '../../../test/helpers/sample-events.js';
 import { ensureAccounts } from '../../domain/events/ingest-seed.js';
 import { type DatabaseHandle, openDatabase } from '../open-database.js';
-import { insertAccountEvents } from './events.repository.js';
+import { indexEvent } from './event-columns.js';
+import { type AccountEvent, insertAccountEvents } from './events.repository.js';
 import { withBulkEventLoad } from './events-bulk-load.js';
+import { packEvents } from './packed-events.js';
 
 /**
  * The bulk load drops every event index, the unique (account, eventId) one included, and
@@ -129,5 +131,58 @@ describe('withBulkEventLoad', () => {
     await expect(failing).rejects.toThrow('disk full');
     expect((await stored(handle)).events.map((e) => e.event_id)).toEqual(['kept']);
     expect(await indexDefinitions(handle)).toEqual(indexes);
+  });
+
+  // The seed's and the import's threads hand batches over packed; they are appended several
+  // rows a statement, numbered by the load itself (events-packed-append.ts).
+  it('stores a packed batch as batch-by-batch writes store it, sequences and resources alike', async () => {
+    const withHole = async () => {
+      const handle = await store();
+      await insertAccountEvents(handle.db, [event('a', 0), event('b', 1), event('purged', 2)]);
+      // Sequence 3 was handed out and is gone: AUTOINCREMENT never hands it out again.
+      await handle.db.deleteFrom('events').where('event_id', '=', 'purged').execute();
+      return handle;
+    };
+    // 40 events of two resources each: full statements of 32 rows and the rows left over.
+    const batch: AccountEvent[] = Array.from({ length: 40 }, (_, i) =>
+      event(`p-${i}`, 10 + i, { resourceName: `i-${i}-a,i-${i}-b` }),
+    );
+    const packed = await withHole();
+    const result = await withBulkEventLoad(packed.db, async (_store, storePacked) =>
+      storePacked(
+        packEvents(batch.map((e) => ({ accountId: e.accountId, ...indexEvent(e.event) }))),
+      ),
+    );
+    expect(result).toEqual({ value: 40, lateDuplicates: 0 });
+    const plain = await withHole();
+    await insertAccountEvents(plain.db, batch);
+    const rows = await stored(packed);
+    expect(rows).toEqual(await stored(plain));
+    expect(rows.events.map((e) => e.seq)).toEqual([
+      1,
+      2,
+      ...Array.from({ length: 40 }, (_, i) => 4 + i),
+    ]);
+    expect(rows.resources.filter((r) => r.seq >= 4)).toHaveLength(80);
+    expect(rows.resources.slice(-2)).toEqual([
+      { seq: 43, resource_name: 'i-39-a' },
+      { seq: 43, resource_name: 'i-39-b' },
+    ]);
+  });
+
+  it('fails a packed batch with a row the store cannot take, and keeps nothing of it', async () => {
+    const handle = await store();
+    const [good, bad] = [event('fine', 0), event('no-account', 1)].map((e) => ({
+      accountId: e.accountId,
+      ...indexEvent(e.event),
+    }));
+    const packed = packEvents([good!, bad!]);
+    // The second event's account: neither it nor its resource row can be stored.
+    packed.values[packed.values.lastIndexOf(ACCOUNT)] = null;
+    const failing = withBulkEventLoad(handle.db, async (_store, storePacked) =>
+      storePacked(packed),
+    );
+    await expect(failing).rejects.toThrow('a bulk load stored 2 of 4 rows');
+    expect((await stored(handle)).events).toEqual([]);
   });
 });

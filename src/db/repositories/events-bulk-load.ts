@@ -5,7 +5,8 @@ import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
 import { indexEvent } from './event-columns.js';
 import { type AccountEvent, type InsertResult, uniqueInOrder } from './events.repository.js';
-import { insertEventsNative, insertPackedEventsNative } from './events-native-insert.js';
+import { insertEventsNative } from './events-native-insert.js';
+import { appendPackedEvents } from './events-packed-append.js';
 import type { PackedEvents } from './packed-events.js';
 
 /** Stores one batch of a load; resolves with what it stored. */
@@ -155,7 +156,7 @@ export async function withBulkEventLoad<T>(
           const inserted = insertEventsNative(raw, uniqueInOrder(indexed, 'time'));
           return { inserted, duplicates: items.length - inserted };
         },
-        (batch) => insertPackedEventsNative(raw, batch),
+        (batch) => appendPackedEvents(raw, batch),
       );
       const rows = raw.prepare('select coalesce(max(seq), 0) from events').pluck().get() as number;
       raw.pragma(`cache_size = -${indexBuildCacheKiB(rows)}`);

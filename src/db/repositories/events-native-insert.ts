@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IndexedEvent } from './event-columns.js';
-import { PACKED_COLUMNS, PACKED_WIDTH, type PackedEvents } from './packed-events.js';
+import { PACKED_COLUMNS } from './packed-events.js';
 
 /** An indexed event and the account it is stored for. */
 export type PendingEvent = IndexedEvent & { accountId: string };
@@ -12,8 +12,6 @@ const EVENT_COLUMNS = [...PACKED_COLUMNS, 'event_json'] as const satisfies Reado
 
 interface Statements {
   event: BetterSqlite3.Statement;
-  /** The same insert with `event_json` bound as UTF-8 bytes (a packed batch). */
-  packedEvent: BetterSqlite3.Statement;
   resource: BetterSqlite3.Statement;
 }
 
@@ -25,14 +23,10 @@ function statementsOf(raw: BetterSqlite3.Database): Statements {
     const cols = ['account_id', ...EVENT_COLUMNS];
     const params = cols.map(() => '?');
     // (account, eventId) is unique (events_account_event_id): a repeat changes nothing.
-    const insert = (values: string[]) =>
-      raw.prepare(
-        `insert into events (${cols.join(', ')}) values (${values.join(', ')}) on conflict do nothing`,
-      );
     s = {
-      event: insert(params),
-      // A blob cast to text keeps its bytes: the stored text is exactly the JSON's UTF-8.
-      packedEvent: insert([...params.slice(0, -1), 'cast(? as text)']),
+      event: raw.prepare(
+        `insert into events (${cols.join(', ')}) values (${params.join(', ')}) on conflict do nothing`,
+      ),
       resource: raw.prepare(
         `insert into event_resources (seq, account_id, event_time, event_day, resource_type, resource_name, service_name, event_name, user_name, role_name) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -75,58 +69,6 @@ export function insertEventsNative(
         c.role_name ?? null,
       );
     }
-  }
-  return inserted;
-}
-
-/** Where a column sits in a packed event's values (0 is the account). */
-const at = (name: (typeof PACKED_COLUMNS)[number]) => 1 + PACKED_COLUMNS.indexOf(name);
-const [TIME, DAY, SERVICE, NAME, USER, ROLE] = [
-  at('event_time'),
-  at('event_day'),
-  at('service_name'),
-  at('event_name'),
-  at('user_name'),
-  at('role_name'),
-];
-
-/**
- * `insertEventsNative` for a packed batch (packed-events.ts): the same rows, sequences and
- * resource rows, with each `event_json` bound from the batch's UTF-8 bytes instead of a string.
- */
-export function insertPackedEventsNative(raw: BetterSqlite3.Database, batch: PackedEvents): number {
-  const { packedEvent: insertEvent, resource: insertResource } = statementsOf(raw);
-  const { values: v, jsonEnds } = batch;
-  const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
-  const row: unknown[] = new Array(PACKED_WIDTH + 1);
-  let inserted = 0;
-  let e = 0; // the current event's first value
-  let jsonStart = 0;
-  for (let i = 0; i < batch.count; i++) {
-    for (let k = 0; k < PACKED_WIDTH; k++) row[k] = v[e + k];
-    const jsonEnd = jsonEnds[i] as number;
-    row[PACKED_WIDTH] = json.subarray(jsonStart, jsonEnd);
-    jsonStart = jsonEnd;
-    const pairs = v[e + PACKED_WIDTH] as number;
-    const r = insertEvent.run(row);
-    if (r.changes !== 0) {
-      inserted += 1;
-      for (let p = e + PACKED_WIDTH + 1; p < e + PACKED_WIDTH + 1 + 2 * pairs; p += 2) {
-        insertResource.run(
-          r.lastInsertRowid,
-          v[e],
-          v[e + TIME],
-          v[e + DAY],
-          v[p],
-          v[p + 1],
-          v[e + SERVICE],
-          v[e + NAME],
-          v[e + USER],
-          v[e + ROLE],
-        );
-      }
-    }
-    e += PACKED_WIDTH + 1 + 2 * pairs;
   }
   return inserted;
 }
