@@ -2,6 +2,10 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrations/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
+import {
+  lastUsePer,
+  lastUsePerResource,
+} from '../../src/db/repositories/access-key-usage.repository.js';
 import { type IndexedEvent, indexEvent } from '../../src/db/repositories/event-columns.js';
 import {
   EVENT_FILTER_KEYS,
@@ -15,10 +19,11 @@ import { generateEvents } from '../../src/intake/seed/generate-events.js';
 import { freshDataDir } from '../helpers/server-process.js';
 import { emptyDatabaseConfig, storedEventRows, TEST_DB } from '../helpers/test-database.js';
 
-// Migrations 0008 ([G]: ten pair indexes dropped, three single-key ones widened) and 0013
+// Migrations 0008 ([G]: ten pair indexes dropped, three single-key ones widened), 0013
 // ([G] round 4: events_rw dropped, events_time widened, partial indexes for SensitiveAction,
-// RoleName and AccessKeyId). An existing store must come through each with every event,
-// sequence and LookupEvents answer unchanged.
+// RoleName and AccessKeyId) and 0014 ([G] round 11: one AccessKey index instead of two). An
+// existing store must come through each with every event, sequence, LookupEvents answer and
+// GetAccessKeyLastUsed* aggregation unchanged.
 const ACCOUNT = '1000000000000001';
 const NOW = Date.UTC(2026, 10, 20);
 const DAY = 86_400_000;
@@ -82,21 +87,21 @@ const CASES: Case[] = [
     migration: '0008-leaner-event-indexes',
     from: '0006-trail-settings',
     gone: ['events_service_rw', 'event_resources_name_user'],
-    kept: ['events_service', 'events_name', 'events_service_user', 'events_access_key_usage'],
+    kept: ['events_service', 'events_name', 'events_service_user', 'events_access_key'],
   },
   {
     migration: '0013-partial-event-indexes',
     from: '0012-batch-bucket-span',
     gone: [],
-    kept: ['events_time', 'events_rw', 'events_sensitive', 'events_access_key_usage'],
-    partial: [
-      'events_rw',
-      'events_sensitive',
-      'events_role',
-      'events_service_role',
-      'events_access_key',
-      'events_access_key_usage',
-    ],
+    kept: ['events_time', 'events_rw', 'events_sensitive', 'events_access_key'],
+    partial: ['events_rw', 'events_sensitive', 'events_role', 'events_service_role'],
+  },
+  {
+    migration: '0014-one-access-key-index',
+    from: '0013-partial-event-indexes',
+    gone: ['events_access_key_usage'],
+    kept: ['events_access_key'],
+    partial: ['events_access_key'],
   },
 ];
 
@@ -145,7 +150,7 @@ async function indexDefinitions(
 describe.each(CASES)(
   `migration $migration on ${TEST_DB}`,
   ({ migration, from, gone, kept, partial }) => {
-    it('keeps every event, sequence and LookupEvents answer of an existing store', async () => {
+    it('keeps every event, sequence, LookupEvents answer and AccessKey usage of an existing store', async () => {
       const target = await emptyDatabaseConfig(freshDataDir());
       const h = await openDatabase(target, { migrate: false });
       await migrateToLatest(h.db, h.dialect, { until: from });
@@ -163,8 +168,32 @@ describe.each(CASES)(
           { key: 'EventRW', value: 'Other' },
         ],
       ] as EventCondition[][];
-      const ask = () =>
+      const keys = [
+        ...new Set(indexed.map((e) => e.columns.access_key_id).filter((k) => k != null)),
+      ].slice(0, 3) as string[];
+      expect(keys.length).toBeGreaterThan(1);
+      const usage = () =>
         Promise.all(
+          keys.flatMap((accessKeyId) => {
+            const scope = {
+              accountId: ACCOUNT,
+              accessKeyId,
+              firstDay: Math.floor(NOW / DAY) - 4,
+              lastDay: Math.floor(NOW / DAY),
+            };
+            const service = indexed.find((e) => e.columns.access_key_id === accessKeyId)?.columns
+              .service_name as string;
+            return [
+              ...(['service_name', 'event_name', 'source_ip'] as const).map((c) =>
+                lastUsePer(h.db, scope, c, c === 'service_name' ? undefined : service),
+              ),
+              lastUsePerResource(h.db, scope, service),
+            ];
+          }),
+        );
+      const ask = async () => [
+        await usage(),
+        ...(await Promise.all(
           sets.flatMap((conditions) =>
             (['FORWARD', 'BACKWARD'] as const).map((direction) =>
               lookupEvents(h.db, {
@@ -177,8 +206,10 @@ describe.each(CASES)(
               }),
             ),
           ),
-        );
+        )),
+      ];
       const answersBefore = await ask();
+      expect((answersBefore[0] as unknown[]).flat().length).toBeGreaterThan(20);
       // The check is worth something only if most of the asked shapes find events.
       expect(answersBefore.filter((a) => a.length > 0).length).toBeGreaterThan(
         answersBefore.length / 2,

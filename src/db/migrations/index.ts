@@ -13,6 +13,7 @@ import * as m0010 from './0010-lease-takeovers.js';
 import * as m0011 from './0011-access-key-generation.js';
 import * as m0012 from './0012-batch-bucket-span.js';
 import * as m0013 from './0013-partial-event-indexes.js';
+import * as m0014 from './0014-one-access-key-index.js';
 
 export interface MigrationStep {
   up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
@@ -36,4 +37,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['0011-access-key-generation', m0011],
   ['0012-batch-bucket-span', m0012],
   ['0013-partial-event-indexes', m0013],
+  ['0014-one-access-key-index', m0014],
 ];

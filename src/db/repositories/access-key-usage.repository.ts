@@ -1,12 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import { DAY_MS } from '../../lib/time.js';
-import { nativeSqliteOf } from '../dialects/sqlite-native.js';
 import type { Database } from '../schema.js';
 
 /**
  * Per-AccessKey aggregations for the GetAccessKeyLastUsed* Actions. Every query names the
  * account, the key and the retained day range: the range lets PostgreSQL prune day partitions,
- * the (account, key, service, time) index (0006, `events_access_key_usage`) serves the rest
+ * the (account, key, day) index (0014, `events_access_key`) serves the rest
  * (access-key-usage-plans.test.ts pins it on SQLite).
  */
 export interface KeyScope {
@@ -25,24 +23,18 @@ export interface LastUse {
 export type UsageColumn = 'service_name' | 'event_name' | 'source_ip';
 
 /**
- * The key's events in the scope. On SQLite the day range is written as the same range of event
- * times ([G] round 7): with `event_day` bounded, SQLite's planner (no statistics) took
- * `events_access_key`'s (account, day) range, which holds every key's entries of the account,
- * over `events_access_key_usage`'s (account, key) entries: 110–118 ms instead of 0.6–9 ms for
- * a key with 2,000 of an account's 1 M events. `event_time` is in the usage index, so the range
- * is checked there. PostgreSQL keeps `event_day`: its day partitions are pruned by it.
+ * The key's events in the scope: (account, key) and the range of retained days, the prefix
+ * and range of `events_access_key` (migration 0014), whose entries also carry the service,
+ * event name and source IP these queries group by. On PostgreSQL the day range also prunes
+ * the day partitions.
  */
 function keyEvents(db: Kysely<Database>, s: KeyScope) {
-  const q = db
+  return db
     .selectFrom('events')
     .where('account_id', '=', s.accountId)
-    .where('access_key_id', '=', s.accessKeyId);
-  if (nativeSqliteOf(db)) {
-    return q
-      .where('event_time', '>=', s.firstDay * DAY_MS)
-      .where('event_time', '<', (s.lastDay + 1) * DAY_MS);
-  }
-  return q.where('event_day', '>=', s.firstDay).where('event_day', '<=', s.lastDay);
+    .where('access_key_id', '=', s.accessKeyId)
+    .where('event_day', '>=', s.firstDay)
+    .where('event_day', '<=', s.lastDay);
 }
 
 /** The query of lastUsePer (exported for the plan test). */
