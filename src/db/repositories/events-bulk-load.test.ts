@@ -176,9 +176,8 @@ describe('withBulkEventLoad', () => {
       accountId: e.accountId,
       ...indexEvent(e.event),
     }));
-    const packed = packEvents([good!, bad!]);
-    // The second event's account: neither it nor its resource row can be stored.
-    packed.values[packed.values.lastIndexOf(ACCOUNT)] = null;
+    // The second event has no account: neither it nor its resource row can be stored.
+    const packed = packEvents([good!, { ...bad!, accountId: null as unknown as string }]);
     const failing = withBulkEventLoad(handle.db, async (_store, storePacked) =>
       storePacked(packed),
     );

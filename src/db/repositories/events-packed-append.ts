@@ -1,5 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { PACKED_COLUMNS, PACKED_WIDTH, type PackedEvents } from './packed-events.js';
+import {
+  PACKED_COLUMNS,
+  PACKED_NUMBER,
+  PACKED_WIDTH,
+  type PackedEvents,
+  unpackText,
+} from './packed-events.js';
 
 /**
  * Rows per multi-row INSERT ([G] round 11). One statement run per row costs better-sqlite3 a
@@ -82,7 +88,8 @@ const [TIME, DAY, SERVICE, NAME, USER, ROLE] = [
  */
 export function appendPackedEvents(raw: BetterSqlite3.Database, batch: PackedEvents): number {
   const s = statementsOf(raw);
-  const { values: v, jsonEnds } = batch;
+  const { codes: v, texts, jsonEnds } = batch;
+  const text = (code: number) => unpackText(texts, code);
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
   const eventWidth = EVENT_COLUMNS.length;
   const resourceWidth = RESOURCE_COLUMNS.length;
@@ -98,7 +105,10 @@ export function appendPackedEvents(raw: BetterSqlite3.Database, batch: PackedEve
   for (let i = 0; i < batch.count; i++, seq++) {
     let o = pendingEvents * eventWidth;
     events[o++] = seq;
-    for (let k = 0; k < PACKED_WIDTH; k++) events[o++] = v[e + k];
+    for (let k = 0; k < PACKED_WIDTH; k++) {
+      const code = v[e + k] as number;
+      events[o++] = PACKED_NUMBER[k] ? code : text(code);
+    }
     const jsonEnd = jsonEnds[i] as number;
     events[o] = json.subarray(jsonStart, jsonEnd);
     jsonStart = jsonEnd;
@@ -110,15 +120,15 @@ export function appendPackedEvents(raw: BetterSqlite3.Database, batch: PackedEve
     for (let p = e + PACKED_WIDTH + 1; p < e + PACKED_WIDTH + 1 + 2 * pairs; p += 2) {
       let r = pendingResources * resourceWidth;
       resources[r++] = seq;
-      resources[r++] = v[e];
+      resources[r++] = text(v[e] as number);
       resources[r++] = v[e + TIME];
       resources[r++] = v[e + DAY];
-      resources[r++] = v[p];
-      resources[r++] = v[p + 1];
-      resources[r++] = v[e + SERVICE];
-      resources[r++] = v[e + NAME];
-      resources[r++] = v[e + USER];
-      resources[r] = v[e + ROLE];
+      resources[r++] = text(v[p] as number);
+      resources[r++] = text(v[p + 1] as number);
+      resources[r++] = text(v[e + SERVICE] as number);
+      resources[r++] = text(v[e + NAME] as number);
+      resources[r++] = text(v[e + USER] as number);
+      resources[r] = text(v[e + ROLE] as number);
       expected += 1;
       if (++pendingResources === ROWS) {
         stored += s.resources.run(resources).changes;

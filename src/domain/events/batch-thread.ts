@@ -124,6 +124,7 @@ export function batchPoster<D>(): { data: D; post(message: BatchMessage): void }
       }
       Atomics.add(inFlight, 0, 1);
       port.postMessage(message, [
+        packed.codes.buffer as ArrayBuffer,
         packed.json.buffer as ArrayBuffer,
         packed.jsonEnds.buffer as ArrayBuffer,
       ]);
