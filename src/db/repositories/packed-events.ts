@@ -8,8 +8,8 @@ import type { PendingEvent } from './events-native-insert.js';
  * into a new string; here the JSON travels as UTF-8 bytes in one transferred buffer (no copy
  * at all) and is bound as is. The short columns travel as numbers in another transferred
  * buffer, each text a code into the batch's own list of distinct texts: a batch of 2,000 seeded
- * events has ~2,300 of them (every eventId, a few hundred names, users, addresses) instead of
- * ~35,000 values to clone, build as strings and collect on the writer's thread.
+ * events has ~2,600 of them (every eventId, a few hundred names, users, addresses) instead of
+ * ~34,000 values to clone, build as strings and collect on the writer's thread.
  */
 export interface PackedEvents {
   /** Events in the batch, in insert order. */
