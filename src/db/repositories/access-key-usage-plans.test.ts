@@ -58,4 +58,15 @@ describe('GetAccessKeyLastUsed* queries on SQLite', () => {
       );
     }
   });
+
+  it('look the resource rows up by the key’s event sequences, not the account’s day range', async () => {
+    const plan = summarizePlan(
+      await queryPlan(handle.db, lastUsePerResourceQuery(handle.db, SCOPE, 'Ecs')),
+    );
+    expect(plan.fullScans).toEqual([]);
+    expect(plan.indexSearches).toEqual([
+      'event_resources.sqlite_autoindex_event_resources_1',
+      'events.events_access_key',
+    ]);
+  });
 });
