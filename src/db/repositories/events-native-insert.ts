@@ -6,9 +6,23 @@ import { PACKED_COLUMNS } from './packed-events.js';
 export type PendingEvent = IndexedEvent & { accountId: string };
 
 /** The stored columns after the account: the packed batch's short ones, then the JSON. */
-const EVENT_COLUMNS = [...PACKED_COLUMNS, 'event_json'] as const satisfies ReadonlyArray<
+export const EVENT_COLUMNS = [...PACKED_COLUMNS, 'event_json'] as const satisfies ReadonlyArray<
   keyof IndexedEvent['columns']
 >;
+
+/** A resource row's columns: its event's sequence, then what its lookups filter on. */
+export const RESOURCE_COLUMNS = [
+  'seq',
+  'account_id',
+  'event_time',
+  'event_day',
+  'resource_type',
+  'resource_name',
+  'service_name',
+  'event_name',
+  'user_name',
+  'role_name',
+] as const;
 
 interface Statements {
   event: BetterSqlite3.Statement;
@@ -28,7 +42,7 @@ function statementsOf(raw: BetterSqlite3.Database): Statements {
         `insert into events (${cols.join(', ')}) values (${params.join(', ')}) on conflict do nothing`,
       ),
       resource: raw.prepare(
-        `insert into event_resources (seq, account_id, event_time, event_day, resource_type, resource_name, service_name, event_name, user_name, role_name) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into event_resources (${RESOURCE_COLUMNS.join(', ')}) values (${RESOURCE_COLUMNS.map(() => '?').join(', ')})`,
       ),
     };
     prepared.set(raw, s);

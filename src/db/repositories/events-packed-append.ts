@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { EVENT_COLUMNS, RESOURCE_COLUMNS } from './events-native-insert.js';
 import {
   PACKED_COLUMNS,
   PACKED_NUMBER,
@@ -18,19 +19,8 @@ import {
  */
 const ROWS = 32;
 
-const EVENT_COLUMNS = ['seq', 'account_id', ...PACKED_COLUMNS, 'event_json'];
-const RESOURCE_COLUMNS = [
-  'seq',
-  'account_id',
-  'event_time',
-  'event_day',
-  'resource_type',
-  'resource_name',
-  'service_name',
-  'event_name',
-  'user_name',
-  'role_name',
-];
+/** The events' columns: the load numbers the rows itself, so the sequence comes first. */
+const APPENDED_COLUMNS = ['seq', 'account_id', ...EVENT_COLUMNS];
 
 interface Statements {
   events: BetterSqlite3.Statement;
@@ -46,15 +36,15 @@ function statementsOf(raw: BetterSqlite3.Database): Statements {
   let s = prepared.get(raw);
   if (s) return s;
   // A blob cast to text keeps its bytes: the stored text is exactly the JSON's UTF-8.
-  const eventRow = `(${EVENT_COLUMNS.map((c) => (c === 'event_json' ? 'cast(? as text)' : '?')).join(', ')})`;
+  const eventRow = `(${APPENDED_COLUMNS.map((c) => (c === 'event_json' ? 'cast(? as text)' : '?')).join(', ')})`;
   const resourceRow = `(${RESOURCE_COLUMNS.map(() => '?').join(', ')})`;
-  const insert = (table: string, columns: string[], row: string, rows: number) =>
+  const insert = (table: string, columns: readonly string[], row: string, rows: number) =>
     raw.prepare(
       `insert or ignore into ${table} (${columns.join(', ')}) values ${new Array(rows).fill(row).join(', ')}`,
     );
   s = {
-    events: insert('events', EVENT_COLUMNS, eventRow, ROWS),
-    event: insert('events', EVENT_COLUMNS, eventRow, 1),
+    events: insert('events', APPENDED_COLUMNS, eventRow, ROWS),
+    event: insert('events', APPENDED_COLUMNS, eventRow, 1),
     resources: insert('event_resources', RESOURCE_COLUMNS, resourceRow, ROWS),
     resource: insert('event_resources', RESOURCE_COLUMNS, resourceRow, 1),
     // What AUTOINCREMENT would hand out next: past every sequence the table ever had.
@@ -91,7 +81,7 @@ export function appendPackedEvents(raw: BetterSqlite3.Database, batch: PackedEve
   const { codes: v, texts, jsonEnds } = batch;
   const text = (code: number) => unpackText(texts, code);
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
-  const eventWidth = EVENT_COLUMNS.length;
+  const eventWidth = APPENDED_COLUMNS.length;
   const resourceWidth = RESOURCE_COLUMNS.length;
   const events: unknown[] = new Array(eventWidth * ROWS);
   const resources: unknown[] = new Array(resourceWidth * ROWS);
